@@ -1,0 +1,71 @@
+# Two commands for a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+	$(BIN)/python -c 'import botbuilder.core, sqlalchemy, aiosqlite, asyncpg, alembic, pytest, hypothesis'
+	touch $(STAMP)
+
+## Run the bot on the embedded default (SQLite) with the demo data loaded, on http://127.0.0.1:3978.
+run: $(STAMP)
+	$(BIN)/competency-bot db upgrade
+	$(BIN)/competency-bot demo
+	$(BIN)/competency-bot serve
+
+## Run the whole test suite (and, when TEST_DATABASE_URL is set, on that database too).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks (not tests): they print timings and ratios.
+bench: $(STAMP)
+	$(BIN)/python bench/evaluation_bench.py
+	$(BIN)/python bench/bot_bench.py
+	$(BIN)/python bench/alert_bench.py
+	$(BIN)/python bench/nlu_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis competency-bot.db*
+
+# --- Real clients (issue "Real clients") ---------------------------------------------------------------
+# npm packages pinned in clients/package-lock.json: the Teams manifest schema, the Adaptive Cards
+# renderer, Web Chat, offline-directline, the Agents Playground. Debian's Chromium for the browser test
+# (never a browser download); apt-get needs root, as on CI, else sudo.
+CLIENTS_STAMP := clients/node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PLAYGROUND_PORT ?= 56150
+
+.PHONY: clients chromium playground package
+
+$(CLIENTS_STAMP): clients/package.json clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver)
+
+clients: $(CLIENTS_STAMP) chromium
+
+# `make test` also needs the clients (tests/clients/).
+test: clients
+
+## Chat with the bot in Microsoft 365 Agents Playground (a Teams-like UI) on http://localhost:56150,
+## as Contoso's admin; the bot runs on SQLite with the demo data. Ctrl-C stops both.
+playground: $(STAMP) $(CLIENTS_STAMP)
+	$(BIN)/competency-bot db upgrade
+	$(BIN)/competency-bot demo
+	$(BIN)/python tools/playground.py --port $(PLAYGROUND_PORT)
+
+## The Teams app package for upload: build/appPackage.zip (needs MicrosoftAppId, or APP_ID=…).
+package: $(STAMP)
+	$(BIN)/competency-bot package $(if $(APP_ID),--app-id $(APP_ID))

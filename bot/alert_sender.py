@@ -1,0 +1,156 @@
+"""Delivers queued alerts with `continue_conversation` (R10): respecting Teams' limits, retrying
+429/412/502/503/504 with backoff (botbuilder itself never retries), and giving up on a conversation
+for good on 403/404 (the bot was removed)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import ConversationReference
+
+from bot.adapter import CompetencyAdapter
+from bot.throttle import Throttle
+from dialogs.cards import alert_reply
+from dialogs.messages import language_of
+from dialogs.turn import reply_activity
+from services.assistant import Clock
+from services.outbox import DueDelivery, claim_due, mark_dead, mark_retry, mark_sent, renew_claim
+from services.persistence.unit_of_work import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+RETRYABLE = {429, 412, 502, 503, 504}
+GONE = {403, 404}
+
+
+@dataclass
+class SendPolicy:
+    batch_size: int = 50
+    concurrency: int = 8
+    lease: timedelta = timedelta(minutes=5)
+    backoff_base: float = 1.0  # seconds; doubles per attempt, with jitter
+    backoff_cap: float = 600.0
+    max_attempts: int = 12
+    tenant_rate_per_second: float = 50.0
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def status_of(error: BaseException) -> tuple[int | None, float | None]:
+    """HTTP status and Retry-After (seconds) of a failed connector call, when it has them."""
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    headers = getattr(response, "headers", None) or {}
+    retry_after = headers.get("Retry-After") if hasattr(headers, "get") else None
+    seconds = None
+    if retry_after:
+        try:
+            seconds = max(0.0, float(retry_after))
+        except ValueError:
+            try:
+                seconds = max(0.0, (parsedate_to_datetime(retry_after) - datetime.now(parsedate_to_datetime(retry_after).tzinfo)).total_seconds())
+            except (TypeError, ValueError):
+                seconds = None
+    return (int(status) if status else None), seconds
+
+
+class AlertSender:
+    def __init__(self, uows: UnitOfWorkFactory, adapter: CompetencyAdapter, bot_app_id: str, clock: Clock, policy: SendPolicy | None = None):
+        self.uows = uows
+        self.adapter = adapter
+        self.bot_app_id = bot_app_id
+        self.clock = clock
+        self.policy = policy or SendPolicy()
+        self.throttle = Throttle(self.policy.tenant_rate_per_second)
+        self.worker = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+    async def send_due(self, max_batches: int | None = None) -> SendReport:
+        """Send every delivery due now, batch after batch, until none is left."""
+        report = SendReport()
+        batches = 0
+        async with self.uows() as uow:
+            catalog = await uow.repository.active_catalog()
+        semaphore = asyncio.Semaphore(self.policy.concurrency)
+        while max_batches is None or batches < max_batches:
+            due = await claim_due(self.uows, self.worker, self.clock(), self.policy.batch_size, self.policy.lease)
+            if not due:
+                break
+            batches += 1
+            by_conversation: dict[str, list[DueDelivery]] = {}
+            for delivery in due:
+                by_conversation.setdefault(delivery.conversation_id, []).append(delivery)
+
+            async def conversation(deliveries: list[DueDelivery]) -> None:
+                """One conversation's alerts in order; once it is gone, the rest are not sent."""
+                async with semaphore:
+                    for position, delivery in enumerate(deliveries):
+                        if not await self._deliver(delivery, catalog, report):
+                            for rest in deliveries[position + 1 :]:
+                                await mark_dead(self.uows, rest, self.worker, self.clock(), "conversation gone", conversation_gone=False)
+                                report.dead += 1
+                            return
+
+            await asyncio.gather(*(conversation(group) for group in by_conversation.values()))
+        return report
+
+    async def _deliver(self, delivery: DueDelivery, catalog, report: SendReport) -> bool:
+        """Send one alert and record the outcome; False when the conversation is gone for good."""
+        await self.throttle.acquire(delivery.conversation_id, delivery.tenant_id)
+        if not await renew_claim(self.uows, delivery.id, self.worker, self.clock(), self.policy.lease):
+            report.statuses["lost claim"] = report.statuses.get("lost claim", 0) + 1
+            return True  # another sender took it over after our lease ran out: it is theirs now
+        now = self.clock()
+        reply = alert_reply(delivery.kind, delivery.details, delivery.organization_name, catalog, language_of(delivery.locale), now)
+        failure: BaseException | None = None
+
+        async def send(turn_context: TurnContext) -> None:
+            nonlocal failure
+            try:  # caught here: the adapter would hand it to on_turn_error and swallow it
+                await turn_context.send_activity(reply_activity(reply))
+            except Exception as exc:  # noqa: BLE001 - classified below
+                failure = exc
+
+        try:
+            await self.adapter.continue_conversation(ConversationReference().deserialize(delivery.reference), send, self.bot_app_id)
+        except Exception as exc:  # noqa: BLE001 - e.g. no route to the connector
+            failure = exc
+        status, retry_after = (None, None) if failure is None else status_of(failure)
+        label = "201" if failure is None else str(status or type(failure).__name__)
+        report.statuses[label] = report.statuses.get(label, 0) + 1
+        if failure is None:
+            await mark_sent(self.uows, delivery.id, self.worker, self.clock(), label)
+            report.sent += 1
+        elif status in GONE:
+            logger.warning("conversation gone; no more alerts to it", extra={"user": delivery.user_id, "status": status})
+            await mark_dead(self.uows, delivery, self.worker, self.clock(), label, conversation_gone=True)
+            report.dead += 1
+            return False
+        elif delivery.attempts >= self.policy.max_attempts:
+            logger.error("alert given up after %s attempts", delivery.attempts, extra={"delivery": delivery.id, "status": label})
+            await mark_dead(self.uows, delivery, self.worker, self.clock(), f"gave up: {label}", conversation_gone=False)
+            report.dead += 1
+        else:
+            delay = retry_after if (status in RETRYABLE and retry_after is not None) else self._backoff(delivery.attempts)
+            await mark_retry(self.uows, delivery.id, self.worker, self.clock() + timedelta(seconds=delay), label)
+            report.retried += 1
+            if status not in RETRYABLE:
+                logger.warning("alert send failed; will retry", exc_info=failure, extra={"delivery": delivery.id})
+        return True
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** max(0, attempts - 1))
+        return delay * random.uniform(0.8, 1.2)

@@ -1,0 +1,104 @@
+"""The composition root: settings → engine → units of work → services → dialogs → bot → adapter.
+
+Nothing is built at import time; tests build the same graph with a test database or fakes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import aiohttp
+from botbuilder.core import ConversationState
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.adapter import CompetencyAdapter
+from bot.alert_sender import AlertSender, SendPolicy
+from bot.alert_worker import AlertWorker
+from bot.authentication import LOCAL_APP_ID, BotAuthentication
+from bot.graph import GraphAccountDirectory
+from bot.handler import CompetencyBot
+from bot.storage import SqlStorage
+from dialogs.main_dialog import MainDialog
+from dialogs.ports import AccountDirectory
+from services.assistant import Assistant, Clock, utc_now
+from services.persistence.database import create_engine, session_factory, upgrade_database
+from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    uows: UnitOfWorkFactory
+    clock: Clock = field(default=utc_now)
+
+
+@asynccontextmanager
+async def open_services(settings: Settings, migrate: bool = False, clock: Clock = utc_now) -> AsyncIterator[Services]:
+    """Build the service graph over one engine, and dispose of the engine afterwards."""
+    engine = create_engine(settings.database_url)
+    try:
+        if migrate:
+            await upgrade_database(engine)
+        yield Services(settings, engine, UnitOfWorkFactory(session_factory(engine)), clock)
+    finally:
+        await engine.dispose()
+
+
+CONNECTOR_THREADS = 32
+
+
+def use_connector_threads(threads: int = CONNECTOR_THREADS) -> None:
+    """botbuilder's connector (msrest) sends with `requests` in the event loop's default thread pool,
+    which holds only cpu + 4 threads: too few for proactive sends in parallel. Call inside the loop."""
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=threads, thread_name_prefix="connector"))
+
+
+@dataclass
+class BotParts:
+    assistant: Assistant
+    conversation_state: ConversationState
+    adapter: CompetencyAdapter
+    bot: CompetencyBot
+    alerts: AlertWorker
+    http: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        await self.alerts.stop()
+        if self.http is not None:
+            await self.http.close()
+
+
+def build_sender(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertSender:
+    settings = services.settings
+    policy = policy or SendPolicy(tenant_rate_per_second=settings.alert_tenant_rate_per_second)
+    return AlertSender(services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy)
+
+
+def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertWorker:
+    sender = build_sender(services, adapter, policy)
+    return AlertWorker(services.uows, sender, services.clock, services.settings.alert_scan_interval_seconds)
+
+
+def build_adapter(services: Services, conversation_state: ConversationState | None = None) -> CompetencyAdapter:
+    state = conversation_state or ConversationState(SqlStorage(session_factory(services.engine)))
+    return CompetencyAdapter(BotAuthentication(services.settings), state)
+
+
+def build_bot(services: Services, directory: AccountDirectory | None = None, policy: SendPolicy | None = None) -> BotParts:
+    settings = services.settings
+    http = None
+    if directory is None:
+        http = aiohttp.ClientSession()
+        directory = GraphAccountDirectory(http, settings.graph_url)
+    conversation_state = ConversationState(SqlStorage(session_factory(services.engine)))
+    adapter = build_adapter(services, conversation_state)
+    alerts = build_alerts(services, adapter, policy)
+    assistant = Assistant(services.uows, services.clock, alerts_queued=alerts.wake)
+    dialog = MainDialog(assistant, directory, settings.oauth_connection_name)
+    bot = CompetencyBot(assistant, conversation_state, dialog)
+    return BotParts(assistant, conversation_state, adapter, bot, alerts, http)

@@ -1,0 +1,104 @@
+"""The thin Teams activity handler: who is talking, remember where to reach them, run the dialog."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
+from botbuilder.schema import Activity, ChannelAccount
+
+from dialogs.cards import welcome_reply
+from dialogs.messages import language_of, text
+from dialogs.turn import MEMBER, reply_activity
+from services.assistant import Assistant
+from services.conversations import Member
+
+logger = logging.getLogger(__name__)
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """SPEC 4.4: `channelData.tenant.id`, else `conversation.tenantId`."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
+    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+
+
+def is_personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    if conversation is None:
+        return True
+    return conversation.conversation_type in (None, "personal") and not conversation.is_group
+
+
+class CompetencyBot(TeamsActivityHandler):
+    def __init__(self, assistant: Assistant, conversation_state: ConversationState, dialog: Dialog):
+        self.assistant = assistant
+        self.conversation_state = conversation_state
+        self.dialog = dialog
+        self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self.dialogs.add(dialog)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        if turn_context.activity.recipient is not None:  # some clients (offline-directline) leave it out
+            TurnContext.remove_recipient_mention(turn_context.activity)
+        member = await self._identify(turn_context)
+        if member is None:
+            await turn_context.send_activity(text(language_of(turn_context.activity.locale), "not_registered"))
+            return
+        await self._remember(turn_context, member)
+        await self._run_dialog(turn_context)
+
+    async def on_token_response_event(self, turn_context: TurnContext) -> None:
+        if await self._identify(turn_context) is not None:
+            await self._run_dialog(turn_context)
+
+    async def on_teams_signin_verify_state(self, turn_context: TurnContext) -> None:
+        if await self._identify(turn_context) is not None:
+            await self._run_dialog(turn_context)
+
+    async def on_teams_signin_token_exchange(self, turn_context: TurnContext) -> None:
+        if await self._identify(turn_context) is not None:
+            await self._run_dialog(turn_context)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
+        """Greet when the bot joins a conversation, or someone joins a personal chat with it."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(m.id == bot_id for m in members_added) or (members_added and is_personal(activity)):
+            await self._remember_if_known(turn_context)
+            await turn_context.send_activity(reply_activity(welcome_reply(language_of(activity.locale))))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """Teams also sends a conversationUpdate on install, which greets; here we only remember the
+        conversation, so that alerts can reach an admin who has not typed yet."""
+        await self._remember_if_known(turn_context)
+
+    async def _remember_if_known(self, turn_context: TurnContext) -> None:
+        member = await self._identify(turn_context)
+        if member is not None:
+            await self._remember(turn_context, member)
+
+    async def _identify(self, turn_context: TurnContext) -> Member | None:
+        activity = turn_context.activity
+        aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
+        member = await self.assistant.member(tenant_of(activity), aad_object_id)
+        if member is not None:
+            turn_context.turn_state[MEMBER] = member
+        return member
+
+    async def _remember(self, turn_context: TurnContext, member: Member) -> None:
+        activity = turn_context.activity
+        reference = TurnContext.get_conversation_reference(activity).serialize()
+        await self.assistant.remember_conversation(member, activity.conversation.id, reference, is_personal(activity), activity.locale)
+
+    async def _run_dialog(self, turn_context: TurnContext) -> None:
+        dialog_context = await self.dialogs.create_context(turn_context)
+        result = await dialog_context.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            await dialog_context.begin_dialog(self.dialog.id)

@@ -1,0 +1,107 @@
+"""Link MSA: sign in with the Microsoft account → read it from Graph → confirm if it counts for
+another organisation → link through the service (R4 and its caps) → say when it counts (R3)."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.schema import ActionTypes, CardAction, HeroCard
+
+from dialogs.formatting import datetime_text
+from dialogs.interruptible_dialog import InterruptibleDialog
+from dialogs.messages import LANGUAGES, text
+from dialogs.ports import AccountDirectory, AccountDirectoryError
+from dialogs.turn import language, member_of, say
+from dialogs.yes_no import yes_or_no
+from services.assistant import Assistant
+from services.errors import LinkRefused
+
+logger = logging.getLogger(__name__)
+SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000
+
+
+CONFIRM = "confirm-dissolve"
+
+
+async def _is_yes_or_no(prompt: PromptValidatorContext) -> bool:
+    return prompt.recognized.succeeded and yes_or_no(prompt.recognized.value) is not None
+
+
+def _question(language_code: str, question: str):
+    """The question with two buttons whose titles the yes/no reading understands."""
+    buttons = [
+        CardAction(type=ActionTypes.im_back, title=text(language_code, key), value=text(language_code, key))
+        for key in ("link_confirm_yes", "link_confirm_no")
+    ]
+    return MessageFactory.attachment(CardFactory.hero_card(HeroCard(text=question, buttons=buttons)))
+
+
+def _sign_in_prompt(language_code: str) -> str:
+    return f"sign-in-{language_code}"
+
+
+class LinkMsaDialog(InterruptibleDialog):
+    def __init__(self, assistant: Assistant, directory: AccountDirectory, connection_name: str):
+        super().__init__(LinkMsaDialog.__name__)
+        self.assistant = assistant
+        self.directory = directory
+        for code in LANGUAGES:  # the sign-in card's words are fixed per prompt: one prompt per language
+            self.add_dialog(
+                OAuthPrompt(
+                    _sign_in_prompt(code),
+                    OAuthPromptSettings(
+                        connection_name=connection_name,
+                        title=text(code, "sign_in_title"),
+                        text=text(code, "sign_in_prompt"),
+                        timeout=SIGN_IN_TIMEOUT_MS,
+                    ),
+                )
+            )
+        self.add_dialog(TextPrompt(CONFIRM, _is_yes_or_no))
+        self.add_dialog(WaterfallDialog("link", [self.sign_in, self.check_association, self.link]))
+        self.initial_dialog_id = "link"
+
+    async def sign_in(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.begin_dialog(_sign_in_prompt(language(step.context)))
+
+    async def check_association(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if not step.result or not getattr(step.result, "token", None):
+            await say(step.context, "sign_in_failed")
+            return await step.end_dialog()
+        try:
+            profile = await self.directory.me(step.result.token)
+        except AccountDirectoryError:
+            logger.warning("could not read the Microsoft account from Graph", exc_info=True)
+            await say(step.context, "graph_failed")
+            return await step.end_dialog()
+        member = member_of(step.context)
+        step.values["msa"] = profile.sign_in_name
+        association = await self.assistant.association(member.user.id, profile.sign_in_name)
+        if not association.elsewhere:
+            return await step.next(True)
+        lang = language(step.context)
+        # The person linked this account there themselves, so naming that organisation tells them nothing new.
+        step.values["elsewhere"] = association.organization_name
+        question = text(lang, "link_confirm_dissolve", msa=profile.sign_in_name, organization=association.organization_name)
+        return await step.prompt(CONFIRM, PromptOptions(prompt=_question(lang, question), retry_prompt=_question(lang, question)))
+
+    async def link(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if step.result is not True and not yes_or_no(step.result if isinstance(step.result, str) else None):
+            await say(step.context, "link_kept", msa=step.values["msa"], organization=step.values.get("elsewhere", ""))
+            return await step.end_dialog()
+        member = member_of(step.context)
+        lang = language(step.context)
+        try:
+            outcome = await self.assistant.link(member.user.id, step.values["msa"])
+        except LinkRefused as refused:
+            key = "link_refused_cooldown" if refused.reason == "cooldown" else "link_refused_yearly"
+            await say(step.context, key, msa=step.values["msa"], date=datetime_text(refused.retry_at, lang))
+            return await step.end_dialog()
+        if outcome.already_linked:
+            await say(step.context, "link_already", msa=outcome.msa)
+        else:
+            await say(step.context, "link_done", msa=outcome.msa, counts_from=datetime_text(outcome.counts_from, lang))
+        return await step.end_dialog(outcome.msa)

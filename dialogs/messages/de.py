@@ -1,0 +1,186 @@
+"""Jeder deutsche Satz des Bots: `str.format`-Vorlagen mit denselben Schlüsseln wie `dialogs.messages.en`."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- Gespräch -----------------------------------------------------------------------------
+    "welcome": (
+        "Hallo! Ich behalte den Fortschritt Ihrer Organisation bei den Microsoft-Kompetenzen im Blick. "
+        "Sagen Sie „Hilfe“, um zu sehen, was ich kann."
+    ),
+    "help_title": "Was ich kann",
+    "help": (
+        "- „MSA verknüpfen“: das Microsoft-Konto mit Ihren Zertifizierungen verknüpfen, damit sie für Ihre Organisation zählen\n"
+        "- „meine Zertifizierungen“: Ihre verknüpften Konten, Zertifizierungen und Assessments und wofür sie zählen\n"
+        "- „Wie ist unser Gold-Fortschritt?“: die Anforderungen jeder Kompetenz, Ist- gegen Sollwert (Admins)\n"
+        "- „Upgrade-Optionen“: was für die nächste Stufe fehlt und wer am nächsten dran ist (Admins)\n"
+        "- „Verlängerung gefährdet?“: jede erworbene Kompetenz zum Ablaufdatum, warum sie gefährdet ist und was hilft (Admins)\n"
+        "- „Benachrichtigungen aus“ / „Benachrichtigungen an“: Verlängerungswarnungen abbestellen oder wieder erhalten (Admins)\n"
+        "- „abbrechen“: das laufende Gespräch beenden"
+    ),
+    "not_registered": (
+        "Entschuldigung, Sie sind für keine Partnerorganisation registriert, daher kann ich das nicht beantworten. "
+        "Bitte lassen Sie sich von der Administration Ihrer Organisation hinzufügen."
+    ),
+    "admins_only": (
+        "Das können nur die Admins Ihrer Organisation sehen. Sagen Sie „meine Zertifizierungen“, um Ihre eigenen zu sehen."
+    ),
+    "cancelled": "Abgebrochen. Was kann ich sonst für Sie tun?",
+    "nothing_to_cancel": "Es gibt nichts abzubrechen.",
+    "unknown_intent": "Entschuldigung, das habe ich nicht verstanden. Sagen Sie „Hilfe“, um zu sehen, was ich kann.",
+    "error_apology": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
+    # --- Microsoft-Konto verknüpfen -----------------------------------------------------------
+    "sign_in_title": "Anmelden",
+    "sign_in_prompt": "Bitte melden Sie sich mit dem Microsoft-Konto (MSA) an, auf dem Ihre Zertifizierungen liegen.",
+    "sign_in_failed": (
+        "Die Anmeldung wurde nicht abgeschlossen, daher wurde nichts verknüpft. "
+        "Sagen Sie „MSA verknüpfen“, um es noch einmal zu versuchen."
+    ),
+    "link_confirm_dissolve": (
+        "Das Microsoft-Konto {msa} zählt derzeit für eine andere Organisation, {organization}. "
+        "Wenn Sie es hier verknüpfen, wird diese Zuordnung sofort aufgehoben. Fortfahren?"
+    ),
+    "link_confirm_yes": "Ja, hier verknüpfen",
+    "link_confirm_no": "Nein, dort lassen",
+    "link_kept": "In Ordnung, nichts geändert: {msa} zählt weiterhin für {organization}.",
+    "link_done": "{msa} ist verknüpft. Ihre Nachweise darauf zählen ab {counts_from} für Ihre Organisation.",
+    "link_already": "{msa} ist bereits mit Ihrem Konto verknüpft.",
+    "link_refused_cooldown": (
+        "Dieses Microsoft-Konto wurde erst kürzlich mit einer Organisation verknüpft. Ab {date} lässt es sich wieder verknüpfen."
+    ),
+    "link_refused_yearly": (
+        "Dieses Microsoft-Konto wurde in diesem Jahr so oft verknüpft wie erlaubt. Ab {date} lässt es sich wieder verknüpfen."
+    ),
+    "graph_failed": (
+        "Ich konnte die Angaben zu Ihrem Microsoft-Konto nicht lesen, daher wurde nichts verknüpft. "
+        "Bitte versuchen Sie es später noch einmal."
+    ),
+    # --- Benachrichtigungen -------------------------------------------------------------------
+    "alerts_off_done": (
+        "Benachrichtigungen sind aus. Ich sende Ihnen keine Verlängerungswarnungen mehr, bis Sie „Benachrichtigungen an“ sagen."
+    ),
+    "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung Ihre Verlängerung gefährdet.",
+    "alert_title": "Kompetenz-Hinweis für {organization}",
+    "alert_what_changed": "Was sich geändert hat: {cause}",
+    "alert_level_at_risk": "{competency} {level} wäre am {date} nicht erfüllt.",
+    "alert_membership_at_risk": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist gefährdet.",
+    "alert_upgrade_available": "Gute Nachricht: {organization} erfüllt jetzt {level} in mindestens einer Kompetenz; die Mitgliedschaft kann von {membership} auf {level} erweitert werden.",
+    "alert_override_ends": "Die Ausnahme des Microsoft-Supports für {option} ({level}) endet am {date}. Danach gilt wieder der berechnete Status.",
+    "alert_renewal_at_risk": (
+        "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft"
+    ),
+    # --- Wörter -------------------------------------------------------------------------------
+    "level_silver": "Silber",
+    "level_gold": "Gold",
+    "level_none": "keine",
+    "met": "erfüllt",
+    "not_met": "nicht erfüllt",
+    "word_and": "und",
+    "word_or": "oder",
+    "more_codes": "{count} weitere",
+    "list_separator": ", ",
+    # --- Fortschritt --------------------------------------------------------------------------
+    "progress_title": "{level}-Fortschritt für {organization}",
+    "membership_line": "Mitgliedschaft: {level} bis {date}",
+    "membership_none": "Keine Mitgliedschaft",
+    "as_of": "Stand: {when}",
+    "eligible_line": "Derzeit sind die Anforderungen für die {level}-Mitgliedschaft erfüllt.",
+    "eligible_none": "Derzeit sind die Anforderungen für keine Mitgliedschaftsstufe erfüllt.",
+    "held_badge": "Erworben: {level}",
+    "at_risk": "Bei der Verlängerung gefährdet",
+    "safe": "Bei der Verlängerung sicher",
+    "level_status": "{level}: {status}",
+    "via_option": "über {option}",
+    "via_option_best_of": "über {option} (beste von {count} Optionen)",
+    "override_until": "Durch eine Ausnahme des Microsoft-Supports erfüllt bis {date}",
+    "requirement_people": "Zertifizierte Personen ({what})",
+    "requirement_metric_sum": "{metric} (letzte {months} Monate)",
+    "requirement_metric_latest": "{metric} (letzter Monat)",
+    "figure_people": "{current} von {required} Personen",
+    "figure_metric": "{current} von {required}",
+    "figure_status": "{figure} ({status})",
+    "among_note": "{current} von {required} davon haben zusätzlich {what}",
+    "pending_count": "ausstehend: {count}",
+    "pending_note": "ausstehend: {count}, ab {when}",
+    "pending_note_range": "ausstehend: {count}, zwischen {first} und {last}",
+    "progress_nothing": "Noch keine Kompetenz zeigt Fortschritt in Richtung {level}.",
+    "more_competencies_one": "1 weitere Kompetenz ohne Fortschritt in Richtung {level}",
+    "more_competencies": "{count} weitere Kompetenzen ohne Fortschritt in Richtung {level}",
+    "not_shown": "{count} weitere Kompetenzen mit Fortschritt werden hier nicht gezeigt; fragen Sie nach den Upgrade-Optionen.",
+    # --- Upgrade-Optionen ---------------------------------------------------------------------
+    "upgrade_title": "Upgrade-Optionen für {level}",
+    "upgrade_intro": "Sortiert nach dem, was noch fehlt – die nächstliegende zuerst.",
+    "upgrade_none": "Alle Kompetenzen erfüllen {level} bereits.",
+    "upgrade_heading": "{competency} über {option}",
+    "upgrade_line": "{heading}: {needs}",
+    "more_person": "noch 1 zertifizierte Person ({what})",
+    "more_people": "noch {count} zertifizierte Personen ({what})",
+    "more_among": "davon {count} zusätzlich mit {what}",
+    "more_metric": "noch {amount} {metric}",
+    "covered_by_pending": "nichts weiter nötig, sobald die ausstehenden Nachweise zählen",
+    "closest_title": "Am nächsten dran",
+    "closest_person": "{person} hat {holds}; es fehlt noch {needs}",
+    "closest_person_needs": "{person} fehlt noch {needs}",
+    "pending_person": "{person} zählt ab {when}",
+    "more_options_one": "1 weitere, entferntere Option",
+    "more_options": "{count} weitere, entferntere Optionen",
+    # --- Verlängerung -------------------------------------------------------------------------
+    "renewal_title": "Verlängerungsstatus",
+    "renewal_membership": "Ihre {level}-Mitgliedschaft läuft am {date} ab.",
+    "renewal_at_risk_sentence": (
+        "Die Verlängerung auf Stufe {level} ist gefährdet: Am {date} würde keine erworbene Kompetenz {level} noch erfüllen."
+    ),
+    "renewal_safe_sentence": (
+        "Die Verlängerung auf Stufe {level} ist sicher: Am {date} erfüllt eine erworbene Kompetenz {level} weiterhin."
+    ),
+    "renewal_expired": "Ihre {level}-Mitgliedschaft ist am {date} abgelaufen.",
+    "renewal_no_membership": "Ihre Organisation hat keine Mitgliedschaft, die verlängert werden könnte.",
+    "renewal_nothing_held": "Ihre Organisation hat keine erworbene Kompetenz, die gefährdet sein könnte.",
+    "held_level_safe": "{competency} {level}: am {date} sicher",
+    "held_level_at_risk": "{competency} {level}: am {date} gefährdet",
+    "cause_leaver": "{person} hat die Organisation am {date} verlassen",
+    "cause_leaving": "{person} verlässt die Organisation am {date}",
+    "cause_expiring": "„{credential}“ von {person} läuft am {date} ab",
+    "cause_retiring": "„{credential}“ von {person} wurde eingestellt und zählt ab dem {date} nicht mehr",
+    "cause_msa_moved": "Das Microsoft-Konto von {person}, auf dem {credential} liegt, wurde am {date} mit einer anderen Organisation verknüpft",
+    "cause_override_ends": "Die Ausnahme des Microsoft-Supports für {option} endet am {date}",
+    "cause_metric_below": "{metric}: {current}, unter den erforderlichen {required}",
+    "cause_people_short": "Nur {current} von {required} Personen erfüllen die Anforderung",
+    "cause_people_none": "Niemand erfüllt die Anforderung; {required} erforderlich",
+    "more_causes": "{count} weitere Ursachen",
+    "fix": "Günstigste Abhilfe über {option}: {needs}",
+    "fix_none": "Nach heutigem Stand lässt sich bis dahin keine Option erfüllen.",
+    # --- Nachweise ----------------------------------------------------------------------------
+    "achievements_title": "Ihre Zertifizierungen",
+    "accounts_title": "Verknüpfte Microsoft-Konten",
+    "account_line": "{msa} ({purpose}), verknüpft am {date}",
+    "account_moved": "{msa}: zählt hier nicht mehr, es wurde mit einer anderen Organisation verknüpft",
+    "purpose_certifications": "Zertifizierungen und Prüfungen",
+    "purpose_partner_university": "Partner University-Assessments",
+    "purpose_both": "Zertifizierungen und Assessments",
+    "achievement_line": "{title} ({code}): {status}",
+    "status_counts": "zählt",
+    "status_counts_expires": "zählt, läuft am {date} ab",
+    "status_pending": "ausstehend bis {when}",
+    "status_expired": "abgelaufen am {date}",
+    "status_not_linked": "nicht mehr verknüpft",
+    "status_left": "zählt nicht mehr: Organisation verlassen",
+    "counts_toward": "Zählt für: {competencies}",
+    "counts_toward_nothing": "Wird von keiner Kompetenz verlangt",
+    "competency_levels": "{competency} ({levels})",
+    "no_achievements": (
+        "Auf Ihren verknüpften Microsoft-Konten wurden noch keine Zertifizierungen, Prüfungen oder Assessments gefunden."
+    ),
+    "no_accounts": (
+        "Sie haben noch kein Microsoft-Konto verknüpft. "
+        "Sagen Sie „MSA verknüpfen“, um das Konto mit Ihren Zertifizierungen zu verknüpfen."
+    ),
+    # --- Schaltflächen ------------------------------------------------------------------------
+    "button_renewal": "Verlängerungsstatus anzeigen",
+    "button_mute": "Benachrichtigungen stummschalten",
+    "button_upgrade": "Upgrade-Optionen",
+    "button_progress": "Fortschritt",
+    "button_progress_level": "{level}-Fortschritt",
+    "button_achievements": "Meine Zertifizierungen",
+    "button_link": "Microsoft-Konto verknüpfen",
+}

@@ -1,0 +1,122 @@
+"""Text normalisation and fuzzy word lookup for the offline intent recogniser.
+
+Pure standard library. Three steps, each small enough to explain in one line:
+
+* ``strip_mentions`` drops a Teams ``<at>…</at>`` mention (anywhere) and a leading ``@Name`` token.
+* ``tokenize`` case-folds, transliterates German umlauts (ä→ae, ö→oe, ü→ue, ß→ss), removes other
+  accents and apostrophes ("what's" → "whats") and splits on everything that is not a letter/digit.
+* ``FuzzyLexicon.lookup`` finds the known words within a small edit distance of a token
+  (optimal-string-alignment distance, so a swapped pair of letters is one edit), using a
+  deletion-neighbourhood index (the SymSpell idea) so it never compares a token with every word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+_MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>]{0,200}>")
+_LEADING_AT = re.compile(r"^\s*@\S+")
+_APOSTROPHES = re.compile(r"['’`´]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_CACHE_LIMIT = 20_000
+
+
+def strip_mentions(text: str) -> str:
+    """Remove Teams mentions of the bot: ``<at>Competency Bot</at>`` and a leading ``@CompetencyBot``."""
+    text = _MENTION_TAG.sub(" ", text)
+    text = _HTML_TAG.sub(" ", text).replace("&nbsp;", " ")
+    return _LEADING_AT.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, umlauts transliterated, remaining accents removed ("Verlängerung" → "verlaengerung")."""
+    text = text.casefold().translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    """Mention-free, folded word tokens; hyphenated words are split ("Gold-Fortschritt")."""
+    return [t for t in _NON_WORD.split(_APOSTROPHES.sub("", fold(strip_mentions(text)))) if t]
+
+
+def max_edits(word: str) -> int:
+    """Typo budget of a known word: none below 4 letters, 1 up to 8 letters, 2 from 9 letters."""
+    return 0 if len(word) < 4 else 1 if len(word) <= 8 else 2
+
+
+def osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (Levenshtein + adjacent swaps); ``limit + 1`` once exceeded."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word itself and every string obtained by deleting up to ``depth`` letters."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class FuzzyLexicon:
+    """Known words; ``lookup(token)`` → {word: similarity}, 1.0 exact and 0.15 less per edit.
+
+    Words in ``compound_parts`` (German) also match as the head or tail of a longer compound token
+    ("Fortschrittsbericht" → "fortschritt", "Arbeitskonto" → "konto") with similarity 0.85.
+    """
+
+    def __init__(self, words: Iterable[str], compound_parts: Iterable[str] = ()) -> None:
+        self.words = frozenset(words)
+        self._parts = frozenset(w for w in compound_parts if len(w) >= 5)
+        self._index: dict[str, set[str]] = defaultdict(set)
+        for word in self.words:
+            for variant in _deletions(word, max_edits(word)):
+                self._index[variant].add(word)
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def lookup(self, token: str) -> dict[str, float]:
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        found = {token: 1.0} if token in self.words else {}
+        if len(token) >= 4:
+            candidates: set[str] = set()
+            for variant in _deletions(token, 2 if len(token) >= 7 else 1):
+                candidates |= self._index.get(variant, set())
+            for word in candidates - {token}:
+                limit = max_edits(word)
+                distance = osa_distance(token, word, limit)
+                # A four-letter word only forgives a swapped pair ("hlep", "lnik"), not a changed letter.
+                if distance <= limit and (len(word) > 4 or sorted(word) == sorted(token)):
+                    found[word] = round(1.0 - 0.15 * distance, 2)
+        if not found and len(token) >= 8:
+            for cut in range(3, len(token) - 2):
+                for part in (token[:cut], token[cut:]):
+                    if part in self._parts:
+                        found[part] = 0.85
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = found
+        return found

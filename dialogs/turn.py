@@ -1,0 +1,35 @@
+"""Small helpers shared by the dialogs: the user's language, who they are, and sending a reply."""
+
+from __future__ import annotations
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+
+from dialogs.cards import Reply
+from dialogs.messages import language_of, text
+from services.conversations import Member
+
+MEMBER = "competency.member"  # turn_state key: the Member resolved by the bot for this turn
+
+
+def language(turn_context: TurnContext) -> str:
+    return language_of(turn_context.activity.locale)
+
+
+def member_of(turn_context: TurnContext) -> Member:
+    return turn_context.turn_state[MEMBER]
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """A card with its plain-text fallback, or just the text."""
+    if reply.card is None:
+        return MessageFactory.text(reply.text)
+    card = dict(reply.card)
+    card.setdefault("fallbackText", reply.text)
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity.summary = reply.text.split("\n", 1)[0]
+    return activity
+
+
+async def say(turn_context: TurnContext, key: str, **values) -> None:
+    await turn_context.send_activity(MessageFactory.text(text(language(turn_context), key, **values)))

@@ -1,0 +1,69 @@
+"""What the conversation layer may ask of the services: one method per use case, the clock injected.
+
+Dialogs get an `Assistant` and never see a session, a query or an ORM object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from services.achievements import UserAchievements, user_achievements
+from services.alert_scan import queue_deliveries, scan_alerts
+from services.conversations import Member, alerts_enabled, find_member, remember_conversation, set_alerts
+from services.domain.catalog import Level
+from services.domain.organization import OrganizationEvaluation
+from services.domain.snapshot import Purpose
+from services.linking import LinkOutcome, MsaAssociation, association_of, link_msa
+from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.progress import organization_progress
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Assistant:
+    def __init__(self, uows: UnitOfWorkFactory, clock: Clock = utc_now, alerts_queued: Callable[[], None] | None = None):
+        self.uows = uows
+        self.clock = clock
+        self.alerts_queued = alerts_queued or (lambda: None)  # wakes the sender in `serve`
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def member(self, tenant_id: str | None, aad_object_id: str | None) -> Member | None:
+        return await find_member(self.uows, tenant_id, aad_object_id)
+
+    async def progress(self, organization_id: str, level: Level | None = None) -> OrganizationEvaluation:
+        return await organization_progress(self.uows, organization_id, self.clock(), level)
+
+    async def achievements(self, user_id: str) -> UserAchievements:
+        return await user_achievements(self.uows, user_id, self.clock())
+
+    async def association(self, user_id: str, msa: str) -> MsaAssociation:
+        return await association_of(self.uows, user_id, msa)
+
+    async def link(self, user_id: str, msa: str, purpose: Purpose = "both") -> LinkOutcome:
+        """Link, then scan every organisation the change touched, the one the MSA left included."""
+        outcome = await link_msa(self.uows, user_id, msa, self.clock(), purpose)
+        if not outcome.already_linked:
+            report = await scan_alerts(self.uows, self.clock(), (outcome.organization_id, *outcome.left_organizations))
+            if report.queued_deliveries:
+                self.alerts_queued()
+        return outcome
+
+    async def set_alerts(self, user_id: str, enabled: bool) -> None:
+        await set_alerts(self.uows, user_id, enabled, self.clock())
+
+    async def alerts_enabled(self, user_id: str) -> bool:
+        return await alerts_enabled(self.uows, user_id)
+
+    async def remember_conversation(
+        self, member: Member, conversation_id: str, reference: Mapping[str, Any], personal: bool, locale: str | None
+    ) -> None:
+        new = await remember_conversation(self.uows, member, conversation_id, reference, personal, locale, self.clock())
+        if new and member.is_admin and await queue_deliveries(self.uows, member.organization_id, self.clock()):
+            self.alerts_queued()  # an admin who never talked to the bot gets the alerts now

@@ -1,0 +1,194 @@
+"""Held levels and the membership at the anniversary: safe or at risk, why, and the cheapest fix (R9)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from services.domain.catalog import Level
+from services.domain.evaluation import Assessment, CompetencyResult, Evaluator, OptionResult, level_rank
+from services.domain.holdings import current_holdings, retired_until
+from services.domain.requirements import candidates_for, evaluate_individuals, index_people_by_code
+from services.domain.snapshot import start_of_day
+from services.domain.upgrades import UpgradeOption, best_option, rank_upgrade_options
+
+CauseKind = Literal["leaver", "expiring", "retiring", "msa_moved", "override_ends", "metric_below", "people_short"]
+
+
+@dataclass(frozen=True)
+class RiskCause:
+    """Why a held level would not be met at the anniversary. `key` is stable across scans."""
+
+    kind: CauseKind
+    competency_id: str
+    level: Level
+    option_id: str
+    person_id: str | None = None
+    code: str | None = None
+    msa: str | None = None
+    when: datetime | None = None
+    metric: str | None = None
+    current: float | None = None
+    required: float | None = None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.kind, self.competency_id, self.level, self.option_id, self.person_id or "", self.code or self.metric or "")
+
+
+@dataclass(frozen=True)
+class HeldLevelRisk:
+    competency_id: str
+    level: Level
+    at_risk: bool
+    causes: tuple[RiskCause, ...] = ()
+    fix: UpgradeOption | None = None
+
+
+@dataclass(frozen=True)
+class RenewalOutlook:
+    membership_level: str
+    expires_on: date | None
+    at_risk: bool
+    held: tuple[HeldLevelRisk, ...]
+
+    def level_at_risk(self, competency_id: str, level: Level) -> bool:
+        return any(h.at_risk for h in self.held if h.competency_id == competency_id and h.level == level)
+
+
+def _met_at_or_above(result: CompetencyResult | None, level: Level) -> bool:
+    if result is None:
+        return False
+    return any(r.met for lv, r in result.levels.items() if level_rank(lv) >= level_rank(level))
+
+
+def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
+    """Judge every held level as it would stand on `expires_on`, knowing what we know today: leavers
+    removed, achievements expiring before then removed, metrics as of today's latest month."""
+    snapshot = evaluator.snapshot
+    membership = snapshot.membership
+    if membership is None or today.moment >= start_of_day(membership.expires_on):
+        return RenewalOutlook(membership.level if membership else "none", membership.expires_on if membership else None, False, ())
+    anniversary = evaluator.assess(start_of_day(membership.expires_on), metrics_moment=today.moment)
+    held_risks: list[HeldLevelRisk] = []
+    for result in today.competencies:
+        if result.held is None:
+            continue
+        for level in result.levels:
+            if level_rank(level) > level_rank(result.held):
+                continue
+            then = anniversary.competency(result.id)
+            if _met_at_or_above(then, level):
+                held_risks.append(HeldLevelRisk(result.id, level, False))
+                continue
+            fixes = rank_upgrade_options(anniversary, level, result.id)
+            held_risks.append(
+                HeldLevelRisk(
+                    result.id,
+                    level,
+                    True,
+                    _causes(evaluator, today, anniversary, result, level),
+                    fixes[0] if fixes else None,
+                )
+            )
+    keeps_level = any(
+        _met_at_or_above(anniversary.competency(h.competency), membership.level)  # type: ignore[arg-type]
+        for h in snapshot.held
+    ) if membership.level != "none" else True
+    return RenewalOutlook(membership.level, membership.expires_on, not keeps_level, tuple(held_risks))
+
+
+def _causes(evaluator: Evaluator, today: Assessment, anniversary: Assessment, result: CompetencyResult, level: Level) -> tuple[RiskCause, ...]:
+    options_today = result.levels[level].options
+    met_today = [o for o in options_today if o.met]
+    then_options = {o.option_id: o for o in anniversary.competency(result.id).levels[level].options}  # type: ignore[union-attr]
+    causes: list[RiskCause] = []
+    if met_today:
+        for option in met_today:
+            causes.extend(_lost_by_then(evaluator, today, option, then_options[option.option_id], anniversary.moment))
+    else:
+        best = best_option(result.levels[level])
+        causes.extend(_shortfall_causes(evaluator, today, best))
+    unique = {c.key: c for c in causes}
+    return tuple(unique.values())
+
+
+def _lost_by_then(
+    evaluator: Evaluator, assessment: Assessment, today: OptionResult, then: OptionResult, anniversary: datetime
+) -> list[RiskCause]:
+    snapshot, catalog = evaluator.snapshot, evaluator.catalog
+    people = {p.id: p for p in snapshot.people}
+    causes: list[RiskCause] = []
+    base = dict(competency_id=today.competency_id, level=today.level, option_id=today.option_id)
+    if today.override is not None and then.override is None and not then.requirements_met:
+        causes.append(RiskCause("override_ends", when=start_of_day(today.override.ends_on), **base))
+    for now_result, then_result in zip(today.requirements, then.requirements):
+        if then_result.met:
+            continue
+        if now_result.kind == "metric":
+            causes.append(RiskCause("metric_below", metric=now_result.requirement.metric, current=now_result.current, required=now_result.required, **base))  # type: ignore[union-attr]
+            continue
+        for person_id in sorted(set(now_result.counted) - set(then_result.counted)):
+            person = people.get(person_id)
+            if person is not None and person.has_left(anniversary):
+                causes.append(RiskCause("leaver", person_id=person_id, when=start_of_day(person.left_on), **base))  # type: ignore[arg-type]
+                continue
+            codes = now_result.requirement.codes  # type: ignore[union-attr]
+            for code, holding in sorted(assessment.holdings.get(person_id, {}).items()):
+                if code in codes and holding.valid_until is not None and holding.valid_until <= anniversary:
+                    kind: CauseKind = "retiring" if holding.valid_until == retired_until(catalog, code) else "expiring"
+                    causes.append(RiskCause(kind, person_id=person_id, code=code, msa=holding.msa, when=holding.valid_until, **base))
+        if not now_result.met:
+            causes.append(RiskCause("people_short", current=now_result.current, required=now_result.required, **base))
+    return causes
+
+
+def _shortfall_causes(evaluator: Evaluator, today: Assessment, option: OptionResult) -> list[RiskCause]:
+    base = dict(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
+    causes: list[RiskCause] = []
+    lost = _people_lost(evaluator, option, today.moment)
+    for result in option.unmet:
+        if result.kind == "metric":
+            causes.append(RiskCause("metric_below", metric=result.requirement.metric, current=result.current, required=result.required, **base))  # type: ignore[union-attr]
+            continue
+        named = lost.get(id(result.requirement), ())
+        causes.extend(RiskCause(**cause, **base) for cause in named)
+        if not named:  # nobody to name: say how many are missing
+            causes.append(RiskCause("people_short", current=result.current, required=result.required, **base))
+    return causes
+
+
+def _people_lost(evaluator: Evaluator, option: OptionResult, moment: datetime) -> dict[int, list[dict]]:
+    """Per unmet skill requirement, the people who would count had they not left (R6) or had their
+    MSA not moved to another organisation (R4): the named causes of a shortfall."""
+    snapshot = evaluator.snapshot
+    dissolved = {(l.user_id, l.msa): l.dissolved_at for l in snapshot.links if l.dissolved_at is not None and l.dissolved_at <= moment}
+    left = {p.id: p.left_on for p in snapshot.people if p.has_left(moment)}
+    if not dissolved and not left:
+        return {}
+    restored = dataclasses.replace(
+        snapshot,
+        links=tuple(dataclasses.replace(l, dissolved_at=None) for l in snapshot.links),
+        people=tuple(dataclasses.replace(p, left_on=None) for p in snapshot.people),
+    )
+    holdings = current_holdings(restored, evaluator.catalog, moment)
+    by_code = index_people_by_code(holdings)
+    lost: dict[int, list[dict]] = {}
+    for result in option.unmet:
+        if result.kind != "individuals":
+            continue
+        requirement = result.requirement
+        with_them = evaluate_individuals(requirement, holdings, candidates_for(requirement, by_code), moment)  # type: ignore[arg-type]
+        for person_id in sorted(set(with_them.counted) - set(result.counted)):
+            if person_id in left:
+                lost.setdefault(id(requirement), []).append({"kind": "leaver", "person_id": person_id, "when": start_of_day(left[person_id])})
+                continue
+            for code, holding in sorted(holdings[person_id].items()):
+                if code in requirement.codes and (person_id, holding.msa) in dissolved:  # type: ignore[union-attr]
+                    lost.setdefault(id(requirement), []).append(
+                        {"kind": "msa_moved", "person_id": person_id, "code": code, "msa": holding.msa, "when": dissolved[(person_id, holding.msa)]}
+                    )
+                    break
+    return lost

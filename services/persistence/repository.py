@@ -1,0 +1,149 @@
+"""Reads for the domain: one organisation's snapshot in a fixed number of queries, and lookups."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.domain.catalog import Catalog, parse_catalog
+from services.domain.snapshot import (
+    Achievement,
+    HeldLevel,
+    Membership,
+    MetricValue,
+    MsaLink,
+    OrganizationSnapshot,
+    Override,
+    Person,
+    SpecializationStatus,
+)
+from services.persistence.tables import (
+    AchievementRow,
+    CatalogRow,
+    HeldLevelRow,
+    MetricValueRow,
+    MsaLinkRow,
+    OrganizationRow,
+    OrganizationSpecializationRow,
+    OverrideRow,
+    UserRow,
+)
+
+BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A user as the conversation layer needs them: who, where, and may they see the organisation."""
+
+    id: str
+    organization_id: str
+    display_name: str
+    roles: frozenset[str]
+    locale: str | None
+    aad_object_id: str | None
+    upn: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+def user_record(row: UserRow) -> UserRecord:
+    return UserRecord(
+        row.id, row.organization_id, row.display_name, frozenset(row.roles.split(",")), row.locale, row.aad_object_id, row.upn
+    )
+
+
+class CatalogCache:
+    """Parsed catalogs by database row id, so a turn does not re-parse the active catalog."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[int, Catalog] = {}
+        self._bundled: Catalog | None = None
+
+    def bundled(self) -> Catalog:
+        if self._bundled is None:
+            self._bundled = parse_catalog(json.loads(BUNDLED_CATALOG.read_text(encoding="utf-8"))["catalog"])
+        return self._bundled
+
+    def get(self, row_id: int) -> Catalog | None:
+        return self._parsed.get(row_id)
+
+    def put(self, row_id: int, catalog: Catalog) -> Catalog:
+        self._parsed = {row_id: catalog}  # only the active one is worth keeping
+        return catalog
+
+
+class Repository:
+    def __init__(self, session: AsyncSession, catalogs: CatalogCache):
+        self.session = session
+        self.catalogs = catalogs
+
+    async def active_catalog(self) -> Catalog:
+        """The newest imported catalog, else the bundled one (SPEC 4.5)."""
+        return (await self.active_catalog_with_id())[1]
+
+    async def active_catalog_with_id(self) -> tuple[int, Catalog]:
+        """The active catalog and its row id (0 for the bundled one), which changes with every import."""
+        row_id = await self.session.scalar(select(CatalogRow.id).order_by(CatalogRow.id.desc()).limit(1))
+        if row_id is None:
+            return 0, self.catalogs.bundled()
+        cached = self.catalogs.get(row_id)
+        if cached is not None:
+            return row_id, cached
+        document = await self.session.scalar(select(CatalogRow.document).where(CatalogRow.id == row_id))
+        return row_id, self.catalogs.put(row_id, parse_catalog(json.loads(document)))
+
+    async def organization_ids(self) -> list[str]:
+        return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))
+
+    async def organization_for_tenant(self, tenant_id: str) -> str | None:
+        return await self.session.scalar(select(OrganizationRow.id).where(OrganizationRow.tenant_id == tenant_id).limit(1))
+
+    async def user_by_aad_object_id(self, organization_id: str, aad_object_id: str) -> UserRecord | None:
+        row = await self.session.scalar(
+            select(UserRow).where(UserRow.organization_id == organization_id, UserRow.aad_object_id == aad_object_id)
+        )
+        return user_record(row) if row else None
+
+    async def user(self, user_id: str) -> UserRecord | None:
+        row = await self.session.get(UserRow, user_id)
+        return user_record(row) if row else None
+
+    async def snapshot(self, organization_id: str) -> OrganizationSnapshot | None:
+        """Everything the evaluation needs about one organisation, in eight queries whatever its size."""
+        org = await self.session.get(OrganizationRow, organization_id)
+        if org is None:
+            return None
+        session = self.session
+        held = (await session.execute(select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization_id))).all()
+        specs = (await session.execute(select(OrganizationSpecializationRow.specialization, OrganizationSpecializationRow.audit_passed_on).where(OrganizationSpecializationRow.organization_id == organization_id))).all()
+        users = (await session.execute(select(UserRow.id, UserRow.display_name, UserRow.roles, UserRow.left_on, UserRow.aad_object_id, UserRow.locale).where(UserRow.organization_id == organization_id))).all()
+        org_users = select(UserRow.id).where(UserRow.organization_id == organization_id).scalar_subquery()
+        links = (await session.execute(select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at).where(MsaLinkRow.user_id.in_(org_users)))).all()
+        org_msas = select(MsaLinkRow.msa).where(MsaLinkRow.user_id.in_(org_users)).scalar_subquery()
+        achievements = (await session.execute(select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind).where(AchievementRow.msa.in_(org_msas)))).all()
+        metrics = (await session.execute(select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value).where(MetricValueRow.organization_id == organization_id))).all()
+        overrides = (await session.execute(select(OverrideRow.competency, OverrideRow.option, OverrideRow.level, OverrideRow.starts_on, OverrideRow.ends_on, OverrideRow.reason).where(OverrideRow.organization_id == organization_id))).all()
+        membership = None
+        if org.membership_level and org.membership_expires_on:
+            membership = Membership(org.membership_level, org.membership_expires_on, org.membership_purchased_on)  # type: ignore[arg-type]
+        return OrganizationSnapshot(
+            id=org.id,
+            name=org.name,
+            tenant_id=org.tenant_id,
+            market=org.market,  # type: ignore[arg-type]
+            membership=membership,
+            held=tuple(HeldLevel(*row) for row in held),
+            people=tuple(Person(r.id, r.display_name, frozenset(r.roles.split(",")), r.left_on, r.aad_object_id, r.locale) for r in users),
+            links=tuple(MsaLink(r.user_id, r.msa, r.linked_at, r.purpose, r.dissolved_at) for r in links),
+            achievements=tuple(Achievement(r.msa, r.code, r.earned_at, r.expires_at, r.kind) for r in achievements),
+            metrics=tuple(MetricValue(*row) for row in metrics),
+            overrides=tuple(Override(*row) for row in overrides),
+            specializations=tuple(SpecializationStatus(*row) for row in specs),
+        )

@@ -1,0 +1,43 @@
+"""One `AsyncSession` per unit of work; nothing is written unless `commit()` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.persistence.evaluation_cache import EvaluationCache
+from services.persistence.repository import CatalogCache, Repository
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], catalogs: CatalogCache):
+        self._sessions = sessions
+        self._catalogs = catalogs
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.repository = Repository(self.session, self._catalogs)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if exc_type is not None:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+class UnitOfWorkFactory:
+    """What services receive: call it for a fresh unit of work."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]):
+        self._sessions = sessions
+        self.catalogs = CatalogCache()
+        self.evaluations = EvaluationCache()
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions, self.catalogs)

@@ -1,0 +1,70 @@
+"""Use case: evaluate one organisation now or at another moment."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from services.domain.catalog import Catalog, Level
+from services.domain.organization import OrganizationEvaluation, evaluate_organization
+from services.domain.snapshot import OrganizationSnapshot
+from services.domain.validity import next_change
+from services.errors import UnknownOrganization
+from services.persistence.evaluation_cache import CachedEvaluation
+from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.versions import read_version
+
+
+async def organization_progress(
+    uows: UnitOfWorkFactory, organization_id: str, now: datetime, upgrade_level: Level | None = None
+) -> OrganizationEvaluation:
+    """The evaluation at `now`. A cached one is returned while nothing it depends on has changed:
+    checking that costs two small queries instead of loading and judging the whole organisation."""
+    key = (organization_id, upgrade_level)
+    async with uows() as uow:
+        version = await read_version(uow.session, organization_id)
+        catalog_id, catalog = await uow.repository.active_catalog_with_id()
+        cached = uows.evaluations.get(key, version, catalog_id, now)
+        if cached is not None:
+            return dataclasses.replace(cached, as_of=now)  # nothing changed since: it holds now too
+        with collector_paused():
+            snapshot = await uow.repository.snapshot(organization_id)
+        if snapshot is None:
+            raise UnknownOrganization(organization_id)
+    # Evaluation is CPU work: a worker thread keeps the event loop answering other turns meanwhile.
+    evaluation, valid_until = await asyncio.to_thread(_evaluate, snapshot, catalog, now, upgrade_level)
+    uows.evaluations.put(key, CachedEvaluation(version, catalog_id, now, valid_until, evaluation))
+    return evaluation
+
+
+def _evaluate(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime, level: Level | None) -> tuple[OrganizationEvaluation, datetime]:
+    with collector_paused():
+        return evaluate_organization(snapshot, catalog, now, level), next_change(snapshot, catalog, now)
+
+
+_pause_lock = threading.Lock()
+_pauses = 0
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Judging a large organisation allocates many objects that all live until the answer is built;
+    the collector's full passes over them free nothing and made evaluation grow faster than linearly
+    (10,000 people: two full passes, about 170 ms). Nested and concurrent pauses are counted."""
+    global _pauses
+    with _pause_lock:
+        _pauses += 1
+        if _pauses == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.enable()

@@ -1,0 +1,31 @@
+"""The one typed settings object (SPEC 4.2), read once from the environment and passed down."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///competency-bot.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(populate_by_name=True, extra="ignore", case_sensitive=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    port: int = Field(3978, alias="PORT", ge=0, le=65535)
+    host: str = Field("127.0.0.1", alias="HOST")
+    microsoft_app_id: str = Field("", alias="MicrosoftAppId")
+    microsoft_app_password: SecretStr = Field(SecretStr(""), alias="MicrosoftAppPassword")
+    microsoft_app_type: str = Field("MultiTenant", alias="MicrosoftAppType")
+    microsoft_app_tenant_id: str = Field("", alias="MicrosoftAppTenantId")
+    oauth_connection_name: str = Field("MSA", alias="OAUTH_CONNECTION_NAME")
+    oauth_url: str = Field("", alias="OAUTH_URL")  # empty: the Bot Framework token service
+    graph_url: str = Field("https://graph.microsoft.com/v1.0", alias="GRAPH_URL")
+    alert_scan_interval_seconds: int = Field(3600, alias="ALERT_SCAN_INTERVAL_SECONDS", ge=0)
+    alert_tenant_rate_per_second: float = Field(50.0, alias="ALERT_TENANT_RATE_PER_SECOND", gt=0)
+    import_max_bytes: int = Field(256 * 1024 * 1024, alias="IMPORT_MAX_BYTES", ge=1)
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: inbound auth off, replies without a token (as with the Emulator)."""
+        return not self.microsoft_app_id

@@ -1,0 +1,242 @@
+"""Every dialog on channel msteams, in English and German, over a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from botbuilder.core import CardFactory
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+
+from dialogs.formatting import datetime_text
+from dialogs.messages import text
+from tests.dialogs.conftest import ANKE, ANN, BEA, EMIL, NOW, STRANGER
+from tests.harness import card_of, texts
+
+LANGS = pytest.mark.parametrize("person", [ANN, ANKE], ids=["en", "de"])
+
+
+def lang(person) -> str:
+    return "de" if person.locale.startswith("de") else "en"
+
+
+def cloud_people(evaluation) -> tuple[str, ...]:
+    return evaluation.assessment.competency("cloud-platform").levels["silver"].options[0].requirements[1].counted
+
+
+LINK = {"en": "link my MSA", "de": "MSA verknüpfen"}
+YES = {"en": "yes", "de": "ja"}
+NO = {"en": "no", "de": "nein"}
+HELP = {"en": "help", "de": "Hilfe"}
+CANCEL = {"en": "cancel", "de": "abbrechen"}
+PROGRESS = {"en": "what's our gold progress?", "de": "Wie ist unser Gold-Fortschritt?"}
+
+
+@LANGS
+async def test_signing_in_with_a_stored_token_links_the_msa_and_says_when_it_counts(harness, person):
+    harness.sign_in(person, "token-1", f"{person.user_id[3:]}-new@outlook.example")
+    chat = harness.chat(person)
+
+    replies = await chat.say(LINK[lang(person)])
+
+    counts_from = datetime_text(NOW + timedelta(hours=24), lang(person))
+    assert texts(replies) == [text(lang(person), "link_done", msa=f"{person.user_id[3:]}-new@outlook.example", counts_from=counts_from)]
+    assert harness.directory.calls == ["token-1"]
+
+
+@LANGS
+async def test_signing_in_with_a_magic_code_shows_the_sign_in_card_first(harness, person):
+    harness.sign_in(person, "token-2", "magic@outlook.example", magic_code="123456")
+    chat = harness.chat(person)
+
+    first = await chat.say(LINK[lang(person)])
+    second = await chat.say("123456")
+
+    assert first[0].attachments[0].content_type == CardFactory.content_types.oauth_card
+    assert first[0].attachments[0].content.text == text(lang(person), "sign_in_prompt")
+    assert texts(second)[0].startswith(text(lang(person), "link_done", msa="magic@outlook.example", counts_from="")[:12])
+
+
+@LANGS
+async def test_an_msa_counting_elsewhere_is_linked_only_after_confirmation_and_the_old_figures_drop(harness, person):
+    harness.sign_in(person, "token-3", "EMIL@outlook.example")
+    chat = harness.chat(person)
+    before_b = await harness.assistant.progress("org-b")
+
+    asked = await chat.say(LINK[lang(person)])
+    done = await chat.say(YES[lang(person)])
+
+    assert texts(asked)[0].startswith(text(lang(person), "link_confirm_dissolve", msa="EMIL@outlook.example", organization="Beta Partners"))
+    assert texts(done)[0].startswith(text(lang(person), "link_done", msa="emil@outlook.example", counts_from="")[:10])
+    assert cloud_people(before_b) == ("u-bea",)
+    assert cloud_people(await harness.assistant.progress("org-b")) == ()
+    harness.clock.now = NOW + timedelta(hours=24)
+    assert cloud_people(await harness.assistant.progress("org-a")) == tuple(sorted({"u-ann", f"u-{person.user_id[3:]}"}))
+
+
+@LANGS
+async def test_declining_the_confirmation_changes_nothing(harness, person):
+    harness.sign_in(person, "token-4", "emil@outlook.example")
+    chat = harness.chat(person)
+
+    await chat.say(LINK[lang(person)])
+    kept = await chat.say(NO[lang(person)])
+
+    assert texts(kept) == [text(lang(person), "link_kept", msa="emil@outlook.example", organization="Beta Partners")]
+    assert cloud_people(await harness.assistant.progress("org-b")) == ("u-bea",)
+
+
+@LANGS
+async def test_the_cool_down_refuses_with_the_date_linking_works_again(harness, person):
+    harness.sign_in(person, "token-5", "emil@outlook.example")
+    harness.sign_in(BEA, "token-6", "emil@outlook.example")
+    chat = harness.chat(person)
+    await chat.say(LINK[lang(person)])
+    await chat.say(YES[lang(person)])
+    harness.clock.now = NOW + timedelta(days=3)
+    bea = harness.chat(BEA)
+
+    await bea.say("link my MSA")
+    refused = await bea.say("yes")
+
+    retry = datetime_text(NOW + timedelta(days=30), "en")
+    assert texts(refused) == [text("en", "link_refused_cooldown", date=retry)]
+    assert cloud_people(await harness.assistant.progress("org-b")) == ()
+
+
+@LANGS
+async def test_cancel_leaves_the_link_dialog_and_the_next_message_starts_fresh(harness, person):
+    harness.sign_in(person, "token-7", "emil@outlook.example")
+    chat = harness.chat(person)
+
+    await chat.say(LINK[lang(person)])
+    cancelled = await chat.say(CANCEL[lang(person)])
+    after = await chat.say(YES[lang(person)])
+
+    assert texts(cancelled) == [text(lang(person), "cancelled")]
+    assert texts(after) == [text(lang(person), "unknown_intent")]
+    assert cloud_people(await harness.assistant.progress("org-b")) == ("u-bea",)
+
+
+@LANGS
+async def test_help_inside_the_link_dialog_answers_and_the_dialog_goes_on(harness, person):
+    harness.sign_in(person, "token-8", "emil@outlook.example")
+    chat = harness.chat(person)
+
+    await chat.say(LINK[lang(person)])
+    helped = await chat.say(HELP[lang(person)])
+    done = await chat.say(YES[lang(person)])
+
+    assert text(lang(person), "help").split("\n")[0][:20] in texts(helped)[0]
+    assert texts(done)[0].startswith(text(lang(person), "link_done", msa="emil@outlook.example", counts_from="")[:10])
+
+
+async def test_the_dialog_survives_a_restart_between_two_turns(harness):
+    harness.sign_in(ANN, "token-9", "emil@outlook.example")
+    await harness.chat(ANN).say("link my MSA")
+
+    harness.restart()
+    done = await harness.chat(ANN).say("yes")
+
+    assert texts(done)[0].startswith("Linked emil@outlook.example")
+
+
+@LANGS
+async def test_an_admin_gets_the_organisations_progress_as_a_card_with_exact_figures(harness, person):
+    replies = await harness.chat(person).say(PROGRESS[lang(person)])
+
+    card = card_of(replies[0])
+    fallback = texts(replies)[0]
+    assert card["version"] == "1.5" and card["type"] == "AdaptiveCard"
+    assert ("120,000" if lang(person) == "en" else "120.000") in fallback  # 12 months of 10,000
+    assert ("1 of 2" if lang(person) == "en" else "1 von 2") in fallback
+
+
+@LANGS
+async def test_a_non_admin_may_not_see_organisation_wide_answers(harness, person):
+    emil = type(EMIL)(EMIL.user_id, EMIL.aad_object_id, EMIL.tenant_id, person.locale, EMIL.name)
+
+    for question in (PROGRESS[lang(person)], "upgrade options", "is our renewal at risk?"):
+        replies = await harness.chat(emil).say(question)
+        assert texts(replies) == [text(lang(person), "admins_only")], question
+
+
+@LANGS
+async def test_an_unknown_user_is_told_politely(harness, person):
+    stranger = type(STRANGER)(STRANGER.user_id, STRANGER.aad_object_id, STRANGER.tenant_id, person.locale)
+
+    replies = await harness.chat(stranger).say(PROGRESS[lang(person)])
+
+    assert texts(replies) == [text(lang(person), "not_registered")]
+
+
+async def test_a_known_user_from_another_tenant_sees_nothing(harness):
+    spoof = type(ANN)(ANN.user_id, ANN.aad_object_id, "tenant-b")  # Ann's object id, Beta's tenant
+
+    replies = await harness.chat(spoof).say("what's our gold progress?")
+
+    assert texts(replies) == [text("en", "not_registered")]
+
+
+@LANGS
+async def test_my_achievements_lists_each_certification_with_its_status(harness, person):
+    replies = await harness.chat(person).say("my achievements" if lang(person) == "en" else "meine Zertifizierungen")
+
+    fallback = texts(replies)[0]
+    if person is ANN:
+        assert "AZ-104" in fallback and "ann@outlook.example" in fallback
+    else:
+        assert text("de", "no_accounts") in fallback  # Anke has linked no Microsoft account yet
+
+
+@LANGS
+async def test_upgrade_options_and_renewal_status_answer_admins(harness, person):
+    upgrade = await harness.chat(person).say("upgrade options" if lang(person) == "en" else "Upgrade-Optionen")
+    renewal = await harness.chat(person).say("is our renewal at risk?" if lang(person) == "en" else "Verlängerung gefährdet?")
+
+    assert card_of(upgrade[0])["type"] == "AdaptiveCard"
+    assert "AZ-104" in texts(upgrade)[0] and "AZ-305" in texts(upgrade)[0]  # Gold: consumption met, one more certified person
+    assert card_of(renewal[0])["type"] == "AdaptiveCard"
+
+
+@LANGS
+async def test_alerts_off_and_on_store_the_preference(harness, person):
+    chat = harness.chat(person)
+
+    off = await chat.say("alerts off" if lang(person) == "en" else "Benachrichtigungen aus")
+    muted = not await harness.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
+    on = await chat.say("alerts on" if lang(person) == "en" else "Benachrichtigungen an")
+
+    assert texts(off) == [text(lang(person), "alerts_off_done")] and muted
+    assert texts(on) == [text(lang(person), "alerts_on_done")]
+    assert await harness.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
+
+
+async def test_a_card_button_arrives_as_a_value_and_is_answered(harness):
+    replies = await harness.chat(ANN).say(value={"intent": "renewal_status"})
+
+    assert card_of(replies[0])["type"] == "AdaptiveCard"
+
+
+async def test_installing_the_bot_greets_and_remembers_the_conversation(harness):
+    chat = harness.chat(ANN)
+    update = Activity(
+        type=ActivityTypes.conversation_update,
+        members_added=[ChannelAccount(id="28:bot")],
+        channel_id="msteams",
+        locale="en-US",
+        from_property=ChannelAccount(id=ANN.user_id, aad_object_id=ANN.aad_object_id),
+        conversation=ConversationAccount(id=chat.conversation_id, conversation_type="personal", tenant_id=ANN.tenant_id),
+        channel_data={"tenant": {"id": ANN.tenant_id}},
+    )
+
+    replies = await chat.send(update)
+
+    assert texts(replies) == [text("en", "welcome")]
+    from sqlalchemy import select
+
+    from services.persistence.tables import ConversationReferenceRow
+
+    async with harness.assistant.uows() as uow:
+        rows = (await uow.session.execute(select(ConversationReferenceRow.user_id, ConversationReferenceRow.personal))).all()
+    assert rows == [("u-ann", True)]

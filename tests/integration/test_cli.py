@@ -1,0 +1,125 @@
+"""The operator command line over a real database (SPEC 4.3, 4.6)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def demo_database(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["demo"]) == 0
+    return database_url
+
+
+def progress_json(capsys, *args: str) -> dict:
+    capsys.readouterr()
+    assert main(["progress", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_progress_json_has_the_contract_keys_in_catalog_order(demo_database, capsys):
+    report = progress_json(capsys, "1234567")
+    catalog = json.loads((ROOT / "services" / "data" / "catalog.json").read_text())["catalog"]
+
+    assert report["organization"] == "1234567"
+    assert set(report["membership"]) >= {"level", "expires_on", "renewal_at_risk"}
+    assert [c["id"] for c in report["competencies"]] == [c["id"] for c in catalog["competencies"]]
+    for competency, spec in zip(report["competencies"], catalog["competencies"]):
+        for level, body in competency["levels"].items():
+            assert set(body) >= {"met", "at_risk", "options"}
+            expected = [o["id"] for o in spec["options"] if level in o["levels"]]
+            assert [o["id"] for o in body["options"]] == expected
+            for option in body["options"]:
+                for requirement in option["requirements"]:
+                    assert set(requirement) >= {"kind", "required", "current", "pending", "met"}
+    for option in report["upgrade_options"]:
+        assert set(option) >= {"competency", "option", "level", "missing"}
+
+
+def test_the_demo_shows_met_pending_expired_leaver_at_risk_override_and_one_person_away(demo_database, capsys):
+    contoso = progress_json(capsys, "1234567")
+    fabrikam = progress_json(capsys, "7654321")
+    cloud = next(c for c in contoso["competencies"] if c["id"] == "cloud-platform")
+    data = next(c for c in contoso["competencies"] if c["id"] == "data-analytics")
+    gold_people = cloud["levels"]["gold"]["options"][0]["requirements"][1]
+
+    assert cloud["held"] == "silver" and cloud["levels"]["silver"]["met"] and not cloud["levels"]["silver"]["at_risk"]
+    assert (gold_people["current"], gold_people["required"], gold_people["pending"]) == (1, 2, 1)
+    assert data["held"] == "silver" and data["levels"]["silver"]["at_risk"] is True
+    causes = [h for h in contoso["renewal"]["held"] if h["competency"] == "data-analytics"][0]["causes"]
+    assert [c["kind"] for c in causes] == ["expiring"]
+    assert contoso["upgrade_options"][0]["competency"] == "cloud-platform"
+    assert contoso["upgrade_options"][0]["missing"][0]["pending"] == 1
+    smb = next(c for c in fabrikam["competencies"] if c["id"] == "small-midmarket-cloud")
+    assert smb["levels"]["gold"]["options"][0]["override"] is not None and smb["levels"]["gold"]["met"]
+
+
+def test_progress_at_another_moment_sees_the_pending_person_count(demo_database, capsys):
+    now = progress_json(capsys, "1234567")
+    tomorrow = progress_json(capsys, "1234567", "--at", (now["evaluated_at"][:10] + "T23:59:59+00:00").replace(now["evaluated_at"][:10], _next_day(now["evaluated_at"][:10])))
+    cloud = next(c for c in tomorrow["competencies"] if c["id"] == "cloud-platform")
+
+    assert cloud["levels"]["gold"]["met"] is True
+    assert tomorrow["membership"]["eligible_level"] == "gold"
+
+
+def _next_day(day: str) -> str:
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def test_the_human_progress_is_a_readable_table(demo_database, capsys):
+    capsys.readouterr()
+    assert main(["progress", "1234567"]) == 0
+    out = capsys.readouterr().out
+
+    assert out.startswith("Contoso Consulting GmbH (1234567)")
+    assert "Cloud Platform [held silver]" in out and "AT RISK" in out
+    assert "Upgrade options toward gold" in out
+
+
+def test_an_unknown_organisation_exits_2_with_one_line(demo_database, capsys):
+    capsys.readouterr()
+    assert main(["progress", "nope"]) == 2
+    assert capsys.readouterr().err == "competency-bot: error: unknown organization 'nope'\n"
+
+
+def test_a_bad_moment_is_a_usage_error(demo_database, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["progress", "1234567", "--at", "yesterday"])
+
+    assert exited.value.code == 2
+    assert "not an ISO 8601 date-time: 'yesterday'" in capsys.readouterr().err
+
+
+def test_a_bad_setting_exits_2_with_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("PORT", "eighty")
+
+    assert main(["db", "upgrade"]) == 2
+    assert capsys.readouterr().err.startswith("competency-bot: error: setting PORT:")
+
+
+def test_python_dash_m_bot_shows_help_for_every_command():
+    for args in ([], ["db"], ["import"], ["demo"], ["progress"]):
+        result = subprocess.run([sys.executable, "-m", "bot", *args, "--help"], capture_output=True, text=True, cwd=ROOT, check=False)
+        assert result.returncode == 0 and "usage: competency-bot" in result.stdout, (args, result.stderr)
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path):
+    env = {"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "bot", "progress", "x"], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert "database postgresql+asyncpg unreachable" in result.stderr

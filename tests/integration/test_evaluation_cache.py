@@ -1,0 +1,55 @@
+"""A cached evaluation is served only while its data, its catalog and its time window still hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from services.importer import import_dataset
+from services.linking import link_msa
+from services.progress import organization_progress
+from tests.integration.test_linking import NOW, cloud_people, dataset
+
+
+async def test_an_unchanged_organisation_is_served_from_the_cache(uows):
+    await import_dataset(uows, dataset(), NOW)
+
+    first = await organization_progress(uows, "A", NOW)
+    second = await organization_progress(uows, "A", NOW + timedelta(minutes=5))
+
+    assert second.assessment is first.assessment and uows.evaluations.hits == 1
+    assert second.moment == NOW + timedelta(minutes=5)
+
+
+async def test_a_link_in_the_organisation_makes_the_next_answer_fresh(uows):
+    await import_dataset(uows, dataset(), NOW)
+    before = await organization_progress(uows, "A", NOW)
+
+    await link_msa(uows, "bea", "shared@outlook.example", NOW)
+    after = await organization_progress(uows, "A", NOW)
+
+    assert cloud_people(before) == ("ann",) and cloud_people(after) == ()
+
+
+async def test_the_moment_a_pending_item_starts_to_count_ends_the_cached_answer(uows):
+    await import_dataset(uows, dataset(), NOW)
+    await link_msa(uows, "bea", "shared@outlook.example", NOW)
+    pending = await organization_progress(uows, "B", NOW + timedelta(hours=23))
+
+    counting = await organization_progress(uows, "B", NOW + timedelta(hours=24))
+
+    assert cloud_people(pending) == () and cloud_people(counting) == ("bea",)
+
+
+async def test_importing_the_same_file_again_keeps_the_cache_and_a_changed_file_refreshes_it(uows):
+    await import_dataset(uows, dataset(), NOW)
+    first = await organization_progress(uows, "A", NOW)
+
+    await import_dataset(uows, dataset(), NOW)
+    same = await organization_progress(uows, "A", NOW)
+    changed = dataset()
+    changed["users"][0]["left_on"] = "2026-11-01"
+    await import_dataset(uows, changed, NOW)
+    fresh = await organization_progress(uows, "A", NOW)
+
+    assert same.assessment is first.assessment
+    assert cloud_people(fresh) == ()

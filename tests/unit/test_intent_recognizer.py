@@ -1,0 +1,156 @@
+"""The offline intent recogniser (SPEC 4.7) against labelled English and German utterances."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from dialogs.recognizer import INTENTS, Recognition, recognize
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
+
+
+def _labelled() -> list[dict[str, str]]:
+    with DATA.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _language_of(locale: str) -> str:
+    return "de" if locale.lower().startswith("de") else "en"
+
+
+def test_the_labelled_set_covers_every_intent_in_both_languages() -> None:
+    rows = _labelled()
+    assert len(rows) >= 220
+    assert {row["intent"] for row in rows} == set(INTENTS)
+    assert sum(row["intent"] == "none" for row in rows) >= 25
+    per_language = Counter(_language_of(row["locale"]) for row in rows)
+    assert 0.4 <= per_language["de"] / len(rows) <= 0.6
+    for language in ("en", "de"):
+        assert {r["intent"] for r in rows if _language_of(r["locale"]) == language} == set(INTENTS)
+
+
+def test_labelled_utterances_are_recognised_with_at_least_95_percent_accuracy() -> None:
+    rows = _labelled()
+    misses: Counter[tuple[str, str]] = Counter()
+    hits_by_language: Counter[str] = Counter()
+    rows_by_language: Counter[str] = Counter()
+    for row in rows:
+        language = _language_of(row["locale"])
+        rows_by_language[language] += 1
+        got = recognize(row["text"], row["locale"]).intent
+        if got == row["intent"]:
+            hits_by_language[language] += 1
+        else:
+            misses[(row["intent"], got)] += 1
+            print(f"  miss [{row['locale']}] expected {row['intent']}, got {got}: {row['text']!r}")
+    n = len(rows)
+    acc = sum(hits_by_language.values()) / n
+    print(f"intent accuracy: {acc:.1%} on {n} utterances")
+    for language in sorted(rows_by_language):
+        print(f"  {language}: {hits_by_language[language] / rows_by_language[language]:.1%}"
+              f" on {rows_by_language[language]} utterances")
+    print("confusion of misses (expected -> got: count):")
+    for (expected, got), count in sorted(misses.items()):
+        print(f"  {expected} -> {got}: {count}")
+    assert acc >= 0.95
+
+
+def test_a_leading_mention_is_ignored() -> None:
+    plain = recognize("what's our gold progress")
+    mentioned = recognize("<at>Competency Bot</at> what's our gold progress")
+    assert (mentioned.intent, mentioned.level) == (plain.intent, plain.level) == ("org_progress", "gold")
+    assert recognize("@CompetencyBot status").intent == "org_progress"
+    # Words inside the mention never count, even when they look like an intent.
+    assert recognize("<at>Help Bot</at> link my MSA").intent == "link_msa"
+    assert recognize("@StopBot my achievements").intent == "my_achievements"
+    assert recognize("<at>Competency Bot</at>").intent == "none"
+
+
+def test_level_words_are_entities_not_intents() -> None:
+    cases = {
+        "what's our Gold progress?": ("org_progress", "gold"),
+        "how do we upgrade to Gold?": ("upgrade_options", "gold"),
+        "will we keep gold": ("renewal_status", "gold"),
+        "Wie weit sind wir bei Silber?": ("org_progress", "silver"),
+        "Was fehlt uns noch zu Silber": ("upgrade_options", "silver"),
+        "Verlieren wir Silber?": ("renewal_status", "silver"),
+        "link my MSA": ("link_msa", None),
+        # A level word next to unrelated words does not make a competency question...
+        "gold price today": ("none", "gold"),
+        "Goldene Hochzeit": ("none", "gold"),
+        # ...but alone it is read as a progress question (documented product choice).
+        "Gold": ("org_progress", "gold"),
+        "Silber?": ("org_progress", "silver"),
+    }
+    for text, expected in cases.items():
+        got = recognize(text)
+        assert (got.intent, got.level) == expected, text
+
+
+def test_german_umlauts_may_be_transliterated() -> None:
+    pairs = [
+        ("Verlängerung gefährdet?", "Verlaengerung gefaehrdet?", "renewal_status"),
+        ("MSA verknüpfen", "MSA verknuepfen", "link_msa"),
+        ("Was fehlt für Gold?", "Was fehlt fuer Gold?", "upgrade_options"),
+        ("Hör auf mit den Warnungen", "Hoer auf mit den Warnungen", "alerts_off"),
+        ("meine Prüfungen", "meine Pruefungen", "my_achievements"),
+    ]
+    for with_umlauts, transliterated, intent in pairs:
+        assert recognize(with_umlauts, "de-DE") == recognize(transliterated, "de-DE")
+        assert recognize(transliterated, "de-DE").intent == intent
+
+
+def test_typos_word_order_case_and_punctuation_are_tolerated() -> None:
+    cases = {
+        "my acheivements": "my_achievements",
+        "Gold progres": "org_progress",
+        "Verlängerng gefährdet": "renewal_status",
+        "upgarde options": "upgrade_options",
+        "my msa, link it": "link_msa",
+        "PROGRESS GOLD!!!": "org_progress",
+        "hlife": "help",
+    }
+    for text, intent in cases.items():
+        assert recognize(text).intent == intent, text
+
+
+def test_stop_alone_cancels_but_stop_alerts_mutes() -> None:
+    for text in ("stop", "Stop!", "Stopp", "stop it"):
+        assert recognize(text).intent == "cancel", text
+    for text in ("stop alerts", "stop warnings", "Stopp Benachrichtigungen", "stop sending me warnings"):
+        assert recognize(text).intent == "alerts_off", text
+
+
+def test_unrelated_text_is_none() -> None:
+    for text in ("what's the weather", "tell me a joke", "asdfgh", "who won the match", "gold price today",
+                 "link to the website", "Link zur Webseite", "Wie ist das Wetter?", "Silberpreis",
+                 "what's the risk of rain", "I lost my password"):
+        assert recognize(text).intent == "none", text
+
+
+def test_empty_text_is_none() -> None:
+    for text in ("", "   ", "?!", "<at>Competency Bot</at>"):
+        assert recognize(text) == Recognition("none", 1.0, None, "en")
+    assert recognize("", "de-DE").language == "de"
+
+
+def test_locale_decides_language_else_words_do() -> None:
+    assert recognize("status", "de-DE").language == "de"
+    assert recognize("Status", "de-AT").language == "de"
+    assert recognize("MSA verknüpfen", "en-US").language == "en"
+    assert recognize("Wie ist unser Gold-Fortschritt?", "fr-FR").language == "en"  # not de* → English
+    assert recognize("Wie ist unser Gold-Fortschritt?").language == "de"
+    assert recognize("MSA verknuepfen").language == "de"
+    assert recognize("Benachrichtigungen aus").language == "de"
+    assert recognize("what's our gold progress").language == "en"
+    assert recognize("alerts off").language == "en"
+
+
+def test_scores_are_confidences_and_recognition_is_deterministic() -> None:
+    for row in _labelled():
+        first = recognize(row["text"], row["locale"])
+        assert 0.0 <= first.score <= 1.0
+        assert first.intent in INTENTS
+        assert recognize(row["text"], row["locale"]) == first
