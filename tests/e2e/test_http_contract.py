@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from collections.abc import AsyncIterator
 
 import jwt
@@ -130,9 +132,21 @@ async def test_healthz_reports_the_database_ok(bot, teams):
 )
 async def test_healthz_answers_503_when_the_database_is_unreachable(teams, database_url):
     settings = Settings(DATABASE_URL=database_url, ALERT_SCAN_INTERVAL_SECONDS=0)
+    threads_before = set(threading.enumerate())
     async with open_services(settings) as services, LoopbackServer(create_app(settings, services)) as bot:
         async with teams.session.get(f"{bot.url}/healthz") as response:
             status, body = response.status, await response.json()
+    await sqlite_workers_finished(threads_before)
 
     assert status == 503
     assert body["database"] != "ok"
+
+
+async def sqlite_workers_finished(threads_before: set[threading.Thread]) -> None:
+    """aiosqlite answers a failed connect by queueing a stop for its worker thread and not awaiting it;
+    if this test's event loop closed first, the worker would report to a closed loop ("Event loop is
+    closed", an unhandled thread exception in whatever test runs next). Wait for those threads here."""
+    for thread in set(threading.enumerate()) - threads_before:
+        if "_connection_worker_thread" in thread.name:
+            await asyncio.to_thread(thread.join, 10)
+            assert not thread.is_alive(), f"{thread.name} did not stop"
