@@ -15,7 +15,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from dialogs.cards import alert_reply
 from services.demo_dataset import CONTOSO_ID, FABRIKAM_ID, build_demo_dataset
+from services.domain.alert_causes import find_alert_causes
 from services.domain.organization import evaluate_organization
 from tests.clients.conftest import run_node
 from tests.snapshots import snapshot_from_dataset
@@ -29,7 +31,6 @@ from tests.unit.test_cards import (
 )
 
 LANGUAGES = ("en", "de")
-ALERT_CARD_PENDING = "alert card lands with issue 4"
 # Teams' own top-level key (research §5.1): full width, and mentions, which these cards do not use.
 MSTEAMS = {
     "type": "object",
@@ -42,11 +43,6 @@ def alert_cards(language: str) -> list[tuple[str, dict[str, Any]]]:
     """One alert card per cause the scan finds in the demo data: now (Contoso's renewal at risk), two
     days on (David's AZ-305 counts, so Contoso can upgrade to Gold) and fifty days on (Fabrikam's
     override ends within two weeks); and the busy organisation's."""
-    try:
-        from dialogs.cards import alert_reply
-        from services.domain.alert_causes import find_alert_causes
-    except ImportError:
-        pytest.skip(ALERT_CARD_PENDING)
     dataset, catalog = build_demo_dataset(NOW), bundled_catalog()
     moments = [(CONTOSO_ID, NOW), (CONTOSO_ID, NOW + timedelta(days=2)), (FABRIKAM_ID, NOW + timedelta(days=50))]
     evaluations = [evaluate_organization(snapshot_from_dataset(dataset, org), catalog, moment) for org, moment in moments]

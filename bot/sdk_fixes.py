@@ -1,0 +1,55 @@
+"""Repairs to the retired SDK's dependencies, applied once when the bot's authentication is built.
+Each keeps msrest's behaviour exactly and only removes wasted work; tests/unit/test_sdk_fixes.py shows it.
+
+- msrest 0.7.1 (botbuilder's HTTP client library) builds every client's retry policy by testing each of
+  999 status codes for membership in a 501-item *list*: about 3 ms of CPU per client. The SDK builds two
+  clients per turn (the connector and the user-token client) and one per proactive send, so that scan
+  was the largest single cost of an echo turn. A frozenset with the same members gives the same policy.
+- msrest serializes an attachment's content (an Adaptive Card: a tree of dicts and lists) node by node:
+  each string through an exception (`str.value` → AttributeError → `str(data)`), each number or bool
+  through `eval("int")(data)`, each dict or list after a scan of all ~150 connector model classes. For
+  exactly `str`, `int`, `float` and `bool` those calls return an equal value, so it is returned directly;
+  dicts and lists take msrest's own branches before the model scan (they are never model classes); all
+  else (enums, dates, models, subclasses, custom serializers) still goes through msrest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msrest.serialization import Serializer
+from msrest.universal_http.requests import ClientRetryPolicy
+
+_msrest_serialize_object = Serializer.serialize_object
+
+
+_PLAIN = frozenset((str, int, float, bool))
+
+
+def _serialize_object(self: Serializer, attr: Any, **kwargs: Any) -> Any:
+    kind = type(attr)
+    if kind in _PLAIN and "basic_types_serializers" not in kwargs:
+        return attr
+    if kind is dict:
+        serialized = {}
+        for key, value in attr.items():
+            key = key if type(key) is str else self.serialize_unicode(key)
+            try:
+                serialized[key] = _serialize_object(self, value, **kwargs)
+            except ValueError:
+                serialized[key] = None
+        return serialized
+    if kind is list:
+        items = []
+        for item in attr:
+            try:
+                items.append(_serialize_object(self, item, **kwargs))
+            except ValueError:
+                pass
+        return items
+    return _msrest_serialize_object(self, attr, **kwargs)
+
+
+def apply_sdk_fixes() -> None:
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+    Serializer.serialize_object = _serialize_object

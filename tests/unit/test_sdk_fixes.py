@@ -1,0 +1,72 @@
+"""bot/sdk_fixes.py must speed msrest up without changing what it retries or what it sends."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+import pytest
+from botbuilder.schema import Activity, Attachment
+from botframework.connector import models
+from msrest.serialization import Serializer
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from bot import sdk_fixes
+from bot.sdk_fixes import apply_sdk_fixes
+from dialogs.turn import reply_activity
+from tests.clients.test_card_rendering import alert_cards
+from tests.unit.test_cards import all_replies
+
+# msrest 0.7.1's own definition, spelled out: retry every status from 408 and 500 up, except 501 and 505.
+MSREST_RETRIED = [i for i in range(999) if i not in [c for c in range(500) if c != 408] + [501, 505]]
+CONNECTOR_MODELS = {name: kind for name, kind in vars(models).items() if isinstance(kind, type)}
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+def test_the_retry_policy_retries_the_same_statuses_after_the_fix():
+    apply_sdk_fixes()
+    apply_sdk_fixes()  # idempotent
+
+    policy = ClientRetryPolicy().policy
+
+    assert isinstance(ClientRetryPolicy.safe_codes, frozenset)
+    assert policy.status_forcelist == MSREST_RETRIED
+    assert (policy.total, policy.connect, policy.read, policy.backoff_factor) == (3, 3, 3, 0.8)
+
+
+def serialized_both_ways(activity: Activity, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
+    """The body msrest builds for `activity` without the fix, and with it."""
+    serializer = Serializer(CONNECTOR_MODELS)
+    with monkeypatch.context() as unpatched:
+        unpatched.setattr(Serializer, "serialize_object", sdk_fixes._msrest_serialize_object)
+        before = serializer.body(activity, "Activity")
+    apply_sdk_fixes()
+    assert Serializer.serialize_object is sdk_fixes._serialize_object
+    return before, serializer.body(activity, "Activity")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_card_the_bot_sends_serializes_exactly_as_msrest_would(language: str, monkeypatch: pytest.MonkeyPatch):
+    replies = [(name, reply_activity(reply)) for name, reply in all_replies(language)]
+    replies += [(name, Activity(type="message", attachments=[Attachment(content_type="application/vnd.microsoft.card.adaptive", content=card)]))
+                for name, card in alert_cards(language)]
+
+    for name, activity in replies:
+        before, after = serialized_both_ways(activity, monkeypatch)
+        assert after == before, name
+    assert len(replies) > 40
+
+
+def test_values_that_are_not_plain_json_still_go_through_msrest(monkeypatch: pytest.MonkeyPatch):
+    moment = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+    content = {"enum": Colour.RED, "when": moment, "nested": [{"n": 1, "f": 0.5, "b": True, "none": None}], Colour.RED: "enum key"}
+    activity = Activity(type="message", attachments=[Attachment(content_type="x", content=content)])
+
+    before, after = serialized_both_ways(activity, monkeypatch)
+
+    assert after == before
+    assert after["attachments"][0]["content"]["when"] == "2026-11-21T12:00:00.000Z"  # msrest's date format, kept
+    assert after["attachments"][0]["content"]["red"] == "enum key"
