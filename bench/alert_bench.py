@@ -25,7 +25,7 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 from bot.alert_sender import AlertSender, SendPolicy  # noqa: E402
 from bot.bootstrap import build_adapter, open_services, use_connector_threads  # noqa: E402
 from services.alert_scan import scan_alerts  # noqa: E402
-from services.conversations import find_member, remember_conversation  # noqa: E402
+from services.conversations import Sighting, meet_member  # noqa: E402
 from services.importer import import_dataset  # noqa: E402
 from services.outbox import next_due_at  # noqa: E402
 from services.settings import Settings  # noqa: E402
@@ -71,13 +71,12 @@ async def run(alerts: int, rate: float, database_url: str) -> None:
             "achievements": [{"msa": f"left-{i}@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"} for i in range(LEAVERS)],
         }, now)
         for i in range(admins):
-            member = await find_member(services.uows, "tenant", f"aad-{i}")
             reference = ConversationReference(
                 channel_id="msteams", service_url=connector.service_url, bot=ChannelAccount(id="28:bot"),
                 conversation=ConversationAccount(id=f"a:admin-{i}", conversation_type="personal", tenant_id="tenant"),
                 user=ChannelAccount(id=f"29:admin-{i}"),
             ).serialize()
-            await remember_conversation(services.uows, member, f"a:admin-{i}", reference, True, "en-US", now)
+            await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, "en-US"), now)
         queued = (await scan_alerts(services.uows, utc_now())).queued_deliveries
         print(f"queued {queued:,} alerts for {admins:,} admins; per-tenant limit {rate:g}/s; 10% of sends answered 429")
 

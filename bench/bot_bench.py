@@ -279,14 +279,15 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     import bot.handler
     import bot.storage
     import dialogs.main_dialog
+    import services.assistant
     import services.progress
     from services.persistence.repository import Repository
 
     watch.wrap(bot.app, "parse_activity", "parse + deserialize the activity")
-    watch.wrap(bot.handler.CompetencyBot, "_identify", "identify the member (DB)")
-    watch.wrap(bot.handler.CompetencyBot, "_remember", "remember the conversation (DB)")
+    watch.wrap(bot.handler.CompetencyBot, "_identify", "identify the member, remember the conversation (DB)")
     watch.wrap(bot.storage.SqlStorage, "read", "dialog state read (DB)")
     watch.wrap(bot.storage.SqlStorage, "write", "dialog state write (DB)")
+    watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
     watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
     watch.wrap(services.progress, "evaluate_organization", "evaluate (domain)")
     watch.wrap(dialogs.main_dialog, "progress_reply", "render the card")

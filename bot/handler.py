@@ -13,7 +13,7 @@ from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, reply_activity
 from services.assistant import Assistant
-from services.conversations import Member
+from services.conversations import Member, Sighting
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,10 @@ class CompetencyBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         if turn_context.activity.recipient is not None:  # some clients (offline-directline) leave it out
             TurnContext.remove_recipient_mention(turn_context.activity)
-        member = await self._identify(turn_context)
+        member = await self._identify(turn_context, remember=True)
         if member is None:
             await turn_context.send_activity(text(language_of(turn_context.activity.locale), "not_registered"))
             return
-        await self._remember(turn_context, member)
         await self._run_dialog(turn_context)
 
     async def on_token_response_event(self, turn_context: TurnContext) -> None:
@@ -71,31 +70,28 @@ class CompetencyBot(TeamsActivityHandler):
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         if any(m.id == bot_id for m in members_added) or (members_added and is_personal(activity)):
-            await self._remember_if_known(turn_context)
+            await self._identify(turn_context, remember=True)
             await turn_context.send_activity(reply_activity(welcome_reply(language_of(activity.locale))))
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """Teams also sends a conversationUpdate on install, which greets; here we only remember the
         conversation, so that alerts can reach an admin who has not typed yet."""
-        await self._remember_if_known(turn_context)
+        await self._identify(turn_context, remember=True)
 
-    async def _remember_if_known(self, turn_context: TurnContext) -> None:
-        member = await self._identify(turn_context)
-        if member is not None:
-            await self._remember(turn_context, member)
-
-    async def _identify(self, turn_context: TurnContext) -> Member | None:
+    async def _identify(self, turn_context: TurnContext, remember: bool = False) -> Member | None:
+        """The member talking, if registered; with `remember`, also where to reach them again."""
         activity = turn_context.activity
+        tenant_id = tenant_of(activity)
         aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
-        member = await self.assistant.member(tenant_of(activity), aad_object_id)
+        if remember:
+            reference = TurnContext.get_conversation_reference(activity).serialize()
+            sighting = Sighting(activity.conversation.id, reference, is_personal(activity), activity.locale)
+            member = await self.assistant.meet(tenant_id, aad_object_id, sighting)
+        else:
+            member = await self.assistant.member(tenant_id, aad_object_id)
         if member is not None:
             turn_context.turn_state[MEMBER] = member
         return member
-
-    async def _remember(self, turn_context: TurnContext, member: Member) -> None:
-        activity = turn_context.activity
-        reference = TurnContext.get_conversation_reference(activity).serialize()
-        await self.assistant.remember_conversation(member, activity.conversation.id, reference, is_personal(activity), activity.locale)
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
         dialog_context = await self.dialogs.create_context(turn_context)

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts
-from services.conversations import Member, alerts_enabled, find_member, remember_conversation, set_alerts
+from services.conversations import Member, Sighting, alerts_enabled, find_member, meet_member, set_alerts
 from services.domain.catalog import Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
@@ -35,6 +35,7 @@ class Assistant:
         return self.clock()
 
     async def member(self, tenant_id: str | None, aad_object_id: str | None) -> Member | None:
+        """Who is talking, without remembering the conversation (sign-in events)."""
         return await find_member(self.uows, tenant_id, aad_object_id)
 
     async def progress(self, organization_id: str, level: Level | None = None) -> OrganizationEvaluation:
@@ -61,9 +62,11 @@ class Assistant:
     async def alerts_enabled(self, user_id: str) -> bool:
         return await alerts_enabled(self.uows, user_id)
 
-    async def remember_conversation(
-        self, member: Member, conversation_id: str, reference: Mapping[str, Any], personal: bool, locale: str | None
-    ) -> None:
-        new = await remember_conversation(self.uows, member, conversation_id, reference, personal, locale, self.clock())
-        if new and member.is_admin and await queue_deliveries(self.uows, member.organization_id, self.clock()):
+    async def meet(self, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting) -> Member | None:
+        """Who is talking, remembering where they can be reached (for alerts)."""
+        now = self.clock()
+        meeting = await meet_member(self.uows, tenant_id, aad_object_id, sighting, now)
+        member = meeting.member
+        if meeting.reachable_again and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
             self.alerts_queued()  # an admin who never talked to the bot gets the alerts now
+        return member

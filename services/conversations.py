@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import aliased
 
 from services.persistence.repository import UserRecord, user_record
 from services.persistence.tables import ConversationReferenceRow, OrganizationRow, UserPreferenceRow, UserRow
@@ -27,61 +28,86 @@ class Member:
         return self.user.is_admin
 
 
+@dataclass(frozen=True)
+class Sighting:
+    """Where a member was just seen: the conversation and the reference to reach them there again."""
+
+    conversation_id: str
+    reference: Mapping[str, Any]
+    personal: bool
+    locale: str | None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    member: Member | None
+    reachable_again: bool = False  # the member can now be reached where they could not before
+
+
+def _member_query(tenant_id: str, aad_object_id: str) -> Select:
+    return (
+        select(UserRow, OrganizationRow.name)
+        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
+        .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
+        .limit(1)
+    )
+
+
 async def find_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object_id: str | None) -> Member | None:
     """The organisation comes from the Teams tenant, the user from `aadObjectId`; both must match, so
     nobody reaches another tenant's data whatever they type."""
     if not tenant_id or not aad_object_id:
         return None
     async with uows() as uow:
-        row = (
-            await uow.session.execute(
-                select(UserRow, OrganizationRow.name)
-                .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
-                .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
-                .limit(1)
-            )
-        ).first()
+        row = (await uow.session.execute(_member_query(tenant_id, aad_object_id))).first()
     if row is None:
         return None
     user, name = row
     return Member(user_record(user), user.organization_id, name)
 
 
-async def remember_conversation(
-    uows: UnitOfWorkFactory, member: Member, conversation_id: str, reference: Mapping[str, Any], personal: bool, locale: str | None, now: datetime
-) -> bool:
-    """Store (or refresh) where the member can be reached; a conversation that was dead lives again.
-    True when the member can now be reached where they could not before."""
+async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting, now: datetime) -> Meeting:
+    """`find_member`, and store (or refresh) where the member can be reached, in one unit of work and
+    one query when nothing changed (the common case: every message). A dead conversation lives again."""
+    if not tenant_id or not aad_object_id:
+        return Meeting(None)
+    stored = aliased(ConversationReferenceRow)
+    query = _member_query(tenant_id, aad_object_id).add_columns(stored).outerjoin(
+        stored, and_(stored.user_id == UserRow.id, stored.conversation_id == sighting.conversation_id)
+    )
     async with uows() as uow:
-        row = await uow.session.get(ConversationReferenceRow, (member.user.id, conversation_id))
-        document = json.dumps(reference, sort_keys=True)
+        found = (await uow.session.execute(query)).first()
+        if found is None:
+            return Meeting(None)
+        user, name, row = found
+        member = Member(user_record(user), user.organization_id, name)
+        document = json.dumps(sighting.reference, sort_keys=True)
         reachable_again = row is None or row.dead_at is not None
         if (
-            row is not None
-            and not reachable_again
+            not reachable_again
             and row.reference == document
-            and row.personal == personal
-            and (locale is None or row.locale == locale)
+            and row.personal == sighting.personal
+            and (sighting.locale is None or row.locale == sighting.locale)
             and now - row.updated_at < timedelta(hours=1)
         ):
-            return False  # nothing new: spare the write on every message
+            return Meeting(member)  # nothing new: spare the write on every message
         if row is None:
             uow.session.add(
                 ConversationReferenceRow(
-                    user_id=member.user.id,
-                    conversation_id=conversation_id,
-                    organization_id=member.organization_id,
-                    personal=personal,
+                    user_id=user.id,
+                    conversation_id=sighting.conversation_id,
+                    organization_id=user.organization_id,
+                    personal=sighting.personal,
                     reference=document,
-                    locale=locale,
+                    locale=sighting.locale,
                     updated_at=now,
                 )
             )
         else:
-            row.reference, row.locale, row.updated_at, row.dead_at = document, locale or row.locale, now, None
-            row.organization_id, row.personal = member.organization_id, personal
+            row.reference, row.locale, row.updated_at, row.dead_at = document, sighting.locale or row.locale, now, None
+            row.organization_id, row.personal = user.organization_id, sighting.personal
         await uow.commit()
-    return reachable_again
+    return Meeting(member, reachable_again)
 
 
 async def set_alerts(uows: UnitOfWorkFactory, user_id: str, enabled: bool, now: datetime) -> None:

@@ -17,21 +17,20 @@ from services.domain.validity import next_change
 from services.errors import UnknownOrganization
 from services.persistence.evaluation_cache import CachedEvaluation
 from services.persistence.unit_of_work import UnitOfWorkFactory
-from services.persistence.versions import read_version
 
 
 async def organization_progress(
     uows: UnitOfWorkFactory, organization_id: str, now: datetime, upgrade_level: Level | None = None
 ) -> OrganizationEvaluation:
     """The evaluation at `now`. A cached one is returned while nothing it depends on has changed:
-    checking that costs two small queries instead of loading and judging the whole organisation."""
+    checking that costs one small query instead of loading and judging the whole organisation."""
     key = (organization_id, upgrade_level)
     async with uows() as uow:
-        version = await read_version(uow.session, organization_id)
-        catalog_id, catalog = await uow.repository.active_catalog_with_id()
+        version, catalog_id = await uow.repository.data_stamp(organization_id)
         cached = uows.evaluations.get(key, version, catalog_id, now)
         if cached is not None:
             return dataclasses.replace(cached, as_of=now)  # nothing changed since: it holds now too
+        catalog = await uow.repository.catalog(catalog_id)
         with collector_paused():
             snapshot = await uow.repository.snapshot(organization_id)
         if snapshot is None:

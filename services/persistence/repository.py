@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain.catalog import Catalog, parse_catalog
@@ -29,6 +29,7 @@ from services.persistence.tables import (
     MsaLinkRow,
     OrganizationRow,
     OrganizationSpecializationRow,
+    OrganizationVersionRow,
     OverrideRow,
     UserRow,
 )
@@ -91,13 +92,25 @@ class Repository:
     async def active_catalog_with_id(self) -> tuple[int, Catalog]:
         """The active catalog and its row id (0 for the bundled one), which changes with every import."""
         row_id = await self.session.scalar(select(CatalogRow.id).order_by(CatalogRow.id.desc()).limit(1))
-        if row_id is None:
-            return 0, self.catalogs.bundled()
+        return row_id or 0, await self.catalog(row_id or 0)
+
+    async def catalog(self, row_id: int) -> Catalog:
+        """The catalog of that row (0: the bundled one), parsed once per process."""
+        if row_id == 0:
+            return self.catalogs.bundled()
         cached = self.catalogs.get(row_id)
         if cached is not None:
-            return row_id, cached
+            return cached
         document = await self.session.scalar(select(CatalogRow.document).where(CatalogRow.id == row_id))
-        return row_id, self.catalogs.put(row_id, parse_catalog(json.loads(document)))
+        return self.catalogs.put(row_id, parse_catalog(json.loads(document)))
+
+    async def data_stamp(self, organization_id: str) -> tuple[int, int]:
+        """What an organisation's evaluation depends on, in one query: its data version (bumped by every
+        change to its data) and the active catalog's row id (0 for the bundled one)."""
+        version = select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == organization_id).scalar_subquery()
+        catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
+        found_version, found_catalog = (await self.session.execute(select(version, catalog_id))).one()
+        return found_version or 0, found_catalog or 0
 
     async def organization_ids(self) -> list[str]:
         return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))

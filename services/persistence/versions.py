@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,8 +21,3 @@ async def bump_versions(session: AsyncSession, organization_ids: Iterable[str]) 
         index_elements=["organization_id"], set_={"version": OrganizationVersionRow.version + 1}
     )
     await session.execute(statement, [{"organization_id": i, "version": 1} for i in ids])
-
-
-async def read_version(session: AsyncSession, organization_id: str) -> int:
-    version = await session.scalar(select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == organization_id))
-    return version or 0

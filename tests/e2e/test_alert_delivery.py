@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import build_adapter, open_services
 from services.alert_scan import scan_alerts
-from services.conversations import find_member, remember_conversation, set_alerts
+from services.conversations import Sighting, meet_member, set_alerts
 from services.importer import import_dataset
 from services.persistence.database import create_engine
 from services.persistence.tables import AlertCauseRow, AlertDeliveryRow, ConversationReferenceRow
@@ -54,7 +54,6 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
     now = utc_now()
     await import_dataset(services.uows, dataset(now, admins, leavers, locale), now)
     for i in range(admins):
-        member = await find_member(services.uows, "tenant", f"aad-{i}")
         reference = ConversationReference(
             channel_id="msteams",
             service_url=connector.service_url,
@@ -62,7 +61,7 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
             user=ChannelAccount(id=f"29:admin-{i}", aad_object_id=f"aad-{i}"),
             bot=ChannelAccount(id="28:bot"),
         ).serialize()
-        await remember_conversation(services.uows, member, f"a:admin-{i}", reference, True, locale, now)
+        await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, locale), now)
     report = await scan_alerts(services.uows, now)
     return report.queued_deliveries
 
@@ -124,8 +123,8 @@ async def test_muted_admins_get_nothing_and_an_admin_who_talks_later_is_queued_t
     before = len(await rows(services, AlertDeliveryRow))
     from services.assistant import Assistant
 
-    member = await find_member(services.uows, "tenant", "aad-2")
-    await Assistant(services.uows, utc_now).remember_conversation(member, "a:admin-2", {"channelId": "msteams", "serviceUrl": connector.service_url, "conversation": {"id": "a:admin-2"}}, True, "en-US")
+    reference = {"channelId": "msteams", "serviceUrl": connector.service_url, "conversation": {"id": "a:admin-2"}}
+    await Assistant(services.uows, utc_now).meet("tenant", "aad-2", Sighting("a:admin-2", reference, True, "en-US"))
 
     assert before == 2 and [d.user_id for d in await rows(services, AlertDeliveryRow)][-1] == "admin-2"
 
