@@ -23,13 +23,38 @@ async def organization_progress(
     uows: UnitOfWorkFactory, organization_id: str, now: datetime, upgrade_level: Level | None = None
 ) -> OrganizationEvaluation:
     """The evaluation at `now`. A cached one is returned while nothing it depends on has changed:
-    checking that costs one small query instead of loading and judging the whole organisation."""
+    checking that costs one small query instead of loading and judging the whole organisation. When
+    the cache has run out, turns arriving together share one evaluation."""
     key = (organization_id, upgrade_level)
     async with uows() as uow:
         version, catalog_id = await uow.repository.data_stamp(organization_id)
-        cached = uows.evaluations.get(key, version, catalog_id, now)
+    stamp = (key, version, catalog_id)
+    while True:
+        cached = uows.evaluations.get(*stamp, now)
         if cached is not None:
             return dataclasses.replace(cached, as_of=now)  # nothing changed since: it holds now too
+        flight = uows.evaluations.flight(*stamp)
+        if flight is None:
+            break
+        entry = await asyncio.shield(flight)
+        if entry is not None and entry.serves(version, catalog_id, now):
+            uows.evaluations.joined += 1
+            return dataclasses.replace(entry.evaluation, as_of=now)
+        # It failed, or it does not serve this moment: look again, and judge it here if nobody is.
+    uows.evaluations.take_off(*stamp)  # no await since the look: nobody else took off meanwhile
+    entry = None
+    try:
+        entry = await _load_and_evaluate(uows, organization_id, catalog_id, version, now, upgrade_level)
+        uows.evaluations.put(key, entry)
+        return entry.evaluation
+    finally:
+        uows.evaluations.land(*stamp, entry)
+
+
+async def _load_and_evaluate(
+    uows: UnitOfWorkFactory, organization_id: str, catalog_id: int, version: int, now: datetime, upgrade_level: Level | None
+) -> CachedEvaluation:
+    async with uows() as uow:
         catalog = await uow.repository.catalog(catalog_id)
         with collector_paused():
             snapshot = await uow.repository.snapshot(organization_id)
@@ -37,8 +62,7 @@ async def organization_progress(
             raise UnknownOrganization(organization_id)
     # Evaluation is CPU work: a worker thread keeps the event loop answering other turns meanwhile.
     evaluation, valid_until = await asyncio.to_thread(_evaluate, snapshot, catalog, now, upgrade_level)
-    uows.evaluations.put(key, CachedEvaluation(version, catalog_id, now, valid_until, evaluation))
-    return evaluation
+    return CachedEvaluation(version, catalog_id, now, valid_until, evaluation)
 
 
 def _evaluate(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime, level: Level | None) -> tuple[OrganizationEvaluation, datetime]:

@@ -3,6 +3,7 @@ stay the same and time has not reached the evaluation's next change (see domain/
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +26,8 @@ class EvaluationCache:
     def __init__(self, size: int = 64):
         self.size = size
         self._entries: OrderedDict[Hashable, CachedEvaluation] = OrderedDict()
-        self.hits = self.misses = 0
+        self._flights: dict[tuple[Hashable, int, int], asyncio.Future[CachedEvaluation | None]] = {}
+        self.hits = self.misses = self.joined = 0
 
     def get(self, key: Hashable, version: int, catalog_id: int, now: datetime) -> Any | None:
         entry = self._entries.get(key)
@@ -41,3 +43,19 @@ class EvaluationCache:
         self._entries.move_to_end(key)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
+
+    def flight(self, key: Hashable, version: int, catalog_id: int) -> asyncio.Future[CachedEvaluation | None] | None:
+        """The evaluation of the same data already under way in this process, if any: concurrent
+        turns wait for it instead of each judging a large organisation again."""
+        return self._flights.get((key, version, catalog_id))
+
+    def take_off(self, key: Hashable, version: int, catalog_id: int) -> asyncio.Future[CachedEvaluation | None]:
+        future: asyncio.Future[CachedEvaluation | None] = asyncio.get_running_loop().create_future()
+        self._flights[(key, version, catalog_id)] = future
+        return future
+
+    def land(self, key: Hashable, version: int, catalog_id: int, entry: CachedEvaluation | None) -> None:
+        """End the flight: waiters get the entry, or None (the evaluation failed: they try their own)."""
+        future = self._flights.pop((key, version, catalog_id), None)
+        if future is not None and not future.done():
+            future.set_result(entry)

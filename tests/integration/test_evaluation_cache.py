@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
+
+from services.errors import UnknownOrganization
 from services.importer import import_dataset
+from services.persistence.repository import Repository
 from services.linking import link_msa
 from services.progress import organization_progress
 from tests.integration.test_linking import NOW, cloud_people, dataset
@@ -53,3 +58,32 @@ async def test_importing_the_same_file_again_keeps_the_cache_and_a_changed_file_
 
     assert same.assessment is first.assessment
     assert cloud_people(fresh) == ()
+
+
+async def test_turns_arriving_together_share_one_evaluation(uows, monkeypatch):
+    await import_dataset(uows, dataset(), NOW)
+    loads = []
+    original = Repository.snapshot
+
+    async def counted(self, organization_id):
+        loads.append(organization_id)
+        return await original(self, organization_id)
+
+    monkeypatch.setattr(Repository, "snapshot", counted)
+
+    answers = await asyncio.gather(*(organization_progress(uows, "A", NOW + timedelta(seconds=i)) for i in range(8)))
+
+    assert loads == ["A"] and uows.evaluations.joined == 7
+    assert {id(a.assessment) for a in answers} == {id(answers[0].assessment)}
+    assert [a.moment for a in answers] == [NOW + timedelta(seconds=i) for i in range(8)]  # each answer at its own moment
+
+
+async def test_when_the_shared_evaluation_fails_each_waiting_turn_gets_its_own_answer(uows):
+    await import_dataset(uows, dataset(), NOW)
+
+    answers = await asyncio.gather(*(organization_progress(uows, "nowhere", NOW) for _ in range(3)), return_exceptions=True)
+
+    async with uows() as uow:
+        version, catalog_id = await uow.repository.data_stamp("nowhere")
+    assert [type(a) for a in answers] == [UnknownOrganization] * 3
+    assert catalog_id > 0 and uows.evaluations.flight(("nowhere", None), version, catalog_id) is None  # nothing left waiting
