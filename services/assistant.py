@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Mapping
 
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts

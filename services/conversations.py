@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import aliased
 
 from services.persistence.repository import UserRecord, user_record
 from services.persistence.tables import ConversationReferenceRow, OrganizationRow, UserPreferenceRow, UserRow
@@ -71,7 +70,7 @@ async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
     one query when nothing changed (the common case: every message). A dead conversation lives again."""
     if not tenant_id or not aad_object_id:
         return Meeting(None)
-    stored = aliased(ConversationReferenceRow)
+    stored = ConversationReferenceRow
     query = _member_query(tenant_id, aad_object_id).add_columns(stored).outerjoin(
         stored, and_(stored.user_id == UserRow.id, stored.conversation_id == sighting.conversation_id)
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-import pytest
-
 from services.errors import UnknownOrganization
 from services.importer import import_dataset
 from services.persistence.repository import Repository
