@@ -50,6 +50,16 @@ class Credential:
     title: LocalizedText
     kind: Literal["certification", "exam", "assessment"]
     retired_on: date | None = None
+    aliases: tuple[str, ...] = ()  # other names people or Partner Center exports use (SPEC 4.7, 4.8)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A metric's display name and the names Partner Center exports give it (catalog `metrics`)."""
+
+    id: str
+    name: LocalizedText
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,7 @@ class Competency:
     id: str
     name: LocalizedText
     options: tuple[Option, ...]
+    aliases: tuple[str, ...] = ()
 
     @property
     def levels(self) -> tuple[Level, ...]:
@@ -179,6 +190,7 @@ class Catalog:
     specializations: tuple[Specialization, ...] = ()
     designations: tuple[Designation, ...] = ()
     effective_from: date | None = None
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
 
     def competency(self, competency_id: str) -> Competency | None:
         return next((c for c in self.competencies if c.id == competency_id), None)
@@ -188,6 +200,11 @@ class Catalog:
         if competency is None:
             return None
         return next((o for o in competency.options if o.id == option_id), None)
+
+    def metric_name(self, metric_id: str, language: str = "en") -> str:
+        """The catalog's display name; a metric the catalog does not name reads as its id with spaces."""
+        metric = self.metrics.get(metric_id)
+        return metric.name.text(language) if metric else metric_id.replace("_", " ")
 
     def credential_title(self, code: str, language: str = "en") -> str:
         credential = self.credentials.get(code)
@@ -264,11 +281,21 @@ def parse_catalog(raw: Mapping[str, Any]) -> Catalog:
                 title=LocalizedText.parse(c["title"]),
                 kind=c["kind"],
                 retired_on=date.fromisoformat(c["retired_on"]) if c.get("retired_on") else None,
+                aliases=tuple(c.get("aliases", ())),
             )
             for c in raw.get("credentials", ())
         },
+        metrics={
+            m["id"]: Metric(m["id"], LocalizedText.parse(m["name"]), tuple(m.get("aliases", ())))
+            for m in raw.get("metrics", ())
+        },
         competencies=tuple(
-            Competency(c["id"], LocalizedText.parse(c["name"]), tuple(_parse_option(o) for o in c["options"]))
+            Competency(
+                c["id"],
+                LocalizedText.parse(c["name"]),
+                tuple(_parse_option(o) for o in c["options"]),
+                tuple(c.get("aliases", ())),
+            )
             for c in raw["competencies"]
         ),
         specializations=tuple(
