@@ -1,4 +1,4 @@
-"""The competency catalog as data (SPEC R1, R12, R14; the dataset's `catalog` section).
+"""The competency catalog as data (docs/rules.md R1, R12, R14; the dataset's `catalog` section, docs/contract.md SPEC 4.5).
 
 Frozen dataclasses and one parser. The parser trusts a document already validated against the
 dataset schema; it only converts types and fills the schema's defaults.

@@ -16,13 +16,12 @@ from services.importer import import_dataset
 from services.progress import organization_progress
 from tests.conftest import dump_database
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "contract" / "example-dataset.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "contract" / "example-dataset.json"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 
 
 def example() -> dict:
-    path = SHARED if SHARED.exists() else Path(__file__).resolve().parent / "example-dataset.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
 async def test_the_contract_example_imports_and_evaluates(uows):
