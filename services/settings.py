@@ -1,4 +1,4 @@
-"""The one typed settings object (docs/contract.md, SPEC 4.2), read once from the environment and passed down.
+"""The one typed settings object (docs/contract.md, SPEC 4.2), read once from the environment and passed down."""
 
 from __future__ import annotations
 
