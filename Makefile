@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test demo bench clean
+.PHONY: run test lint mutation demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -26,6 +26,11 @@ run: $(STAMP)
 ## Run the whole test suite (and, when TEST_DATABASE_URL is set, on that database too).
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint and types: ruff, then mypy with the pydantic plugin (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## Benchmarks (not tests): they print timings and ratios.
 bench: $(STAMP)

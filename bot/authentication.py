@@ -13,7 +13,6 @@ from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthenticati
 from botframework.connector.auth import ClaimsIdentity, MicrosoftAppCredentials, UserTokenClient
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
-from bot.sdk_fixes import apply_sdk_fixes
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
@@ -34,7 +33,6 @@ def sdk_configuration(settings: Settings) -> SimpleNamespace:
 
 class BotAuthentication(ConfigurationBotFrameworkAuthentication):
     def __init__(self, settings: Settings):
-        apply_sdk_fixes()
         super().__init__(sdk_configuration(settings))
         self.settings = settings
 

@@ -20,6 +20,7 @@ from bot.alert_worker import AlertWorker
 from bot.authentication import LOCAL_APP_ID, BotAuthentication
 from bot.graph import GraphAccountDirectory
 from bot.handler import CompetencyBot
+from bot.sdk_fixes import apply_sdk_fixes
 from bot.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectory
@@ -85,6 +86,8 @@ def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPol
 
 
 def build_adapter(services: Services, conversation_state: ConversationState | None = None) -> CompetencyAdapter:
+    """Every adapter, the bot's and the alert sender's, is built here, so the SDK is patched first."""
+    apply_sdk_fixes()
     state = conversation_state or ConversationState(SqlStorage(session_factory(services.engine)))
     return CompetencyAdapter(BotAuthentication(services.settings), state)
 

@@ -1,5 +1,7 @@
-"""Repairs to the retired SDK's dependencies, applied once when the bot's authentication is built.
-Each keeps msrest's behaviour exactly and only removes wasted work; tests/unit/test_sdk_fixes.py shows it.
+"""Repairs to the retired SDK's dependencies, applied once by the composition root (bot/bootstrap.py)
+before the first adapter is built. Each keeps msrest's behaviour exactly and only removes wasted work;
+tests/unit/test_sdk_fixes.py shows it. They were written against msrest 0.7.1 and refuse any other
+version: a new msrest may have moved, fixed or changed what they replace.
 
 - msrest 0.7.1 (botbuilder's HTTP client library) builds every client's retry policy by testing each of
   999 status codes for membership in a 501-item *list*: about 3 ms of CPU per client. The SDK builds two
@@ -14,10 +16,13 @@ Each keeps msrest's behaviour exactly and only removes wasted work; tests/unit/t
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from typing import Any
 
 from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
+
+MSREST_VERSION = "0.7.1"  # the msrest the repairs below were written for and checked against
 
 _msrest_serialize_object = Serializer.serialize_object
 
@@ -41,7 +46,7 @@ def _serialize_object(self: Serializer, attr: Any, **kwargs: Any) -> Any:
     if kind is list:
         items = []
         for item in attr:
-            try:
+            try:  # noqa: SIM105 - a hot path: contextlib.suppress costs a context manager per item
                 items.append(_serialize_object(self, item, **kwargs))
             except ValueError:
                 pass
@@ -49,7 +54,22 @@ def _serialize_object(self: Serializer, attr: Any, **kwargs: Any) -> Any:
     return _msrest_serialize_object(self, attr, **kwargs)
 
 
+class SdkVersionError(RuntimeError):
+    """The installed msrest is not the one the repairs were written for."""
+
+
+def check_msrest_version(installed: str) -> None:
+    if installed != MSREST_VERSION:
+        raise SdkVersionError(
+            f"bot/sdk_fixes.py patches msrest {MSREST_VERSION}, but msrest {installed} is installed: check that each "
+            "patch still keeps msrest's behaviour (tests/unit/test_sdk_fixes.py), then update MSREST_VERSION"
+        )
+
+
 def apply_sdk_fixes() -> None:
-    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
-    Serializer.serialize_object = _serialize_object
+    """Patch msrest, once per process (a second call changes nothing)."""
+    if Serializer.serialize_object is _serialize_object:
+        return
+    check_msrest_version(version("msrest"))
+    ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]  # same members, O(1) lookups
+    Serializer.serialize_object = _serialize_object  # type: ignore[method-assign]  # the patch itself

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
+from typing import Any, cast
 from uuid import uuid4
 
 from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -95,7 +97,7 @@ class SqlStorage(Storage):
                 matches &= BotStateRow.e_tag == expected
             try:
                 async with session.begin():
-                    updated = await session.execute(update(BotStateRow).where(matches).values(**values))
+                    updated = cast(CursorResult[Any], await session.execute(update(BotStateRow).where(matches).values(**values)))
                     if updated.rowcount == 0:
                         # Nothing stored, or stored under another e_tag: the primary key tells which,
                         # atomically, where a SELECT first would leave a window for another writer.

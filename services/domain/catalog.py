@@ -6,9 +6,10 @@ dataset schema; it only converts types and fills the schema's defaults.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 Level = Literal["silver", "gold"]
 LEVELS: tuple[Level, ...] = ("silver", "gold")

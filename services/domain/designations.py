@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping
 
 from services.domain.catalog import Designation, DesignationMetric, Market, Track
 from services.domain.holdings import Holding

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cached_property
-from datetime import datetime
-from typing import Mapping
 
 from services.domain.catalog import LEVELS, Catalog, Competency, Level, Requirement, Specialization
 from services.domain.holdings import Holding, current_holdings
@@ -168,8 +168,7 @@ class Evaluator:
                 specialization=spec,
                 gold_met=spec.requires_gold in gold_met,
                 requirements=tuple(judge(r) for r in spec.requirements),
-                audit_passed=(not spec.audit_required)
-                or (audits.get(spec.id) is not None and audits[spec.id] <= moment.date()),
+                audit_passed=not spec.audit_required or _audit_passed_by(audits.get(spec.id), moment),
             )
             for spec in self.catalog.specializations
         )
@@ -186,6 +185,11 @@ class Evaluator:
         )
 
 
+def _audit_passed_by(passed_on: date | None, moment: datetime) -> bool:
+    """R12: an audit counts from the day it was passed; one dated later has not happened yet."""
+    return passed_on is not None and passed_on <= moment.date()
+
+
 def level_rank(level: str | None) -> int:
     return {None: 0, "none": 0, "silver": 1, "gold": 2}[level]
 
@@ -195,4 +199,4 @@ def next_level(level: str | None) -> Level:
     return "silver" if level_rank(level) == 0 else "gold"
 
 
-__all__ = ["Assessment", "CompetencyResult", "Evaluator", "LevelResult", "OptionResult", "LEVELS", "level_rank", "next_level"]
+__all__ = ["LEVELS", "Assessment", "CompetencyResult", "Evaluator", "LevelResult", "OptionResult", "level_rank", "next_level"]

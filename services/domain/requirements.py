@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Mapping
 
 from services.domain.catalog import IndividualsRequirement, Market, MetricRequirement, Requirement
 from services.domain.holdings import Holding
@@ -65,9 +65,7 @@ def qualifies(requirement: IndividualsRequirement, held: set[str] | frozenset[st
         return False
     if requirement.any_of and requirement.any_of.isdisjoint(held):
         return False
-    if requirement.one_of_sets and not any(s <= held for s in requirement.one_of_sets):
-        return False
-    return True
+    return not requirement.one_of_sets or any(s <= held for s in requirement.one_of_sets)
 
 
 def _effective_count(requirement: IndividualsRequirement, qualified: Iterable[str], among: set[str]) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Hashable
+from typing import Any
 
 
 @dataclass(frozen=True)

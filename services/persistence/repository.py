@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain.catalog import Catalog, parse_catalog
+from services.domain.catalog import Catalog, Level, parse_catalog
 from services.domain.snapshot import (
     Achievement,
     HeldLevel,
@@ -101,7 +102,7 @@ class Repository:
         cached = self.catalogs.get(row_id)
         if cached is not None:
             return cached
-        document = await self.session.scalar(select(CatalogRow.document).where(CatalogRow.id == row_id))
+        document = (await self.session.execute(select(CatalogRow.document).where(CatalogRow.id == row_id))).scalar_one()
         return self.catalogs.put(row_id, parse_catalog(json.loads(document)))
 
     async def data_stamp(self, organization_id: str) -> tuple[int, int]:
@@ -134,15 +135,34 @@ class Repository:
         if org is None:
             return None
         session = self.session
-        held = (await session.execute(select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization_id))).all()
-        specs = (await session.execute(select(OrganizationSpecializationRow.specialization, OrganizationSpecializationRow.audit_passed_on).where(OrganizationSpecializationRow.organization_id == organization_id))).all()
-        users = (await session.execute(select(UserRow.id, UserRow.display_name, UserRow.roles, UserRow.left_on, UserRow.aad_object_id, UserRow.locale).where(UserRow.organization_id == organization_id))).all()
+        held = (await session.execute(
+            select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization_id)
+        )).all()
+        specs = (await session.execute(
+            select(OrganizationSpecializationRow.specialization, OrganizationSpecializationRow.audit_passed_on)
+            .where(OrganizationSpecializationRow.organization_id == organization_id)
+        )).all()
+        users = (await session.execute(
+            select(UserRow.id, UserRow.display_name, UserRow.roles, UserRow.left_on, UserRow.aad_object_id, UserRow.locale)
+            .where(UserRow.organization_id == organization_id)
+        )).all()
         org_users = select(UserRow.id).where(UserRow.organization_id == organization_id).scalar_subquery()
-        links = (await session.execute(select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at).where(MsaLinkRow.user_id.in_(org_users)))).all()
+        links = (await session.execute(
+            select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at)
+            .where(MsaLinkRow.user_id.in_(org_users))
+        )).all()
         org_msas = select(MsaLinkRow.msa).where(MsaLinkRow.user_id.in_(org_users)).scalar_subquery()
-        achievements = (await session.execute(select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind).where(AchievementRow.msa.in_(org_msas)))).all()
-        metrics = (await session.execute(select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value).where(MetricValueRow.organization_id == organization_id))).all()
-        overrides = (await session.execute(select(OverrideRow.competency, OverrideRow.option, OverrideRow.level, OverrideRow.starts_on, OverrideRow.ends_on, OverrideRow.reason).where(OverrideRow.organization_id == organization_id))).all()
+        achievements = (await session.execute(
+            select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind)
+            .where(AchievementRow.msa.in_(org_msas))
+        )).all()
+        metrics = (await session.execute(
+            select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value).where(MetricValueRow.organization_id == organization_id)
+        )).all()
+        overrides = (await session.execute(
+            select(OverrideRow.competency, OverrideRow.option, OverrideRow.level, OverrideRow.starts_on, OverrideRow.ends_on, OverrideRow.reason)
+            .where(OverrideRow.organization_id == organization_id)
+        )).all()
         membership = None
         if org.membership_level and org.membership_expires_on:
             membership = Membership(org.membership_level, org.membership_expires_on, org.membership_purchased_on)  # type: ignore[arg-type]
@@ -152,11 +172,11 @@ class Repository:
             tenant_id=org.tenant_id,
             market=org.market,  # type: ignore[arg-type]
             membership=membership,
-            held=tuple(HeldLevel(*row) for row in held),
+            held=tuple(HeldLevel(r.competency, cast(Level, r.level), r.since) for r in held),
             people=tuple(Person(r.id, r.display_name, frozenset(r.roles.split(",")), r.left_on, r.aad_object_id, r.locale) for r in users),
             links=tuple(MsaLink(r.user_id, r.msa, r.linked_at, r.purpose, r.dissolved_at) for r in links),
             achievements=tuple(Achievement(r.msa, r.code, r.earned_at, r.expires_at, r.kind) for r in achievements),
             metrics=tuple(MetricValue(*row) for row in metrics),
-            overrides=tuple(Override(*row) for row in overrides),
+            overrides=tuple(Override(r.competency, r.option, cast(Level, r.level), r.starts_on, r.ends_on, r.reason) for r in overrides),
             specializations=tuple(SpecializationStatus(*row) for row in specs),
         )

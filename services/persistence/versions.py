@@ -15,7 +15,7 @@ async def bump_versions(session: AsyncSession, organization_ids: Iterable[str]) 
     ids = sorted(set(organization_ids))
     if not ids:
         return
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(OrganizationVersionRow)
     statement = statement.on_conflict_do_update(
         index_elements=["organization_id"], set_={"version": OrganizationVersionRow.version + 1}

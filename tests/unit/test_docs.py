@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ def cited_files() -> list[Path]:
     return [p for p in files if p != Path(__file__).resolve()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def headings(name: str) -> frozenset[str]:
     """Section numbers of a docs file: `## 4. Contract` → "4", `### 4.4 HTTP` → "4.4",
     `1. **Imports go down only.**` → "1" (STYLE's numbered conventions)."""
@@ -42,7 +42,7 @@ def headings(name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules() -> frozenset[str]:
     return frozenset(re.findall(r"^- \*\*R(\d+) ", (DOCS / "rules.md").read_text(encoding="utf-8"), re.M))
 

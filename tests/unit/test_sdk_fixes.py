@@ -70,3 +70,32 @@ def test_values_that_are_not_plain_json_still_go_through_msrest(monkeypatch: pyt
     assert after == before
     assert after["attachments"][0]["content"]["when"] == "2026-11-21T12:00:00.000Z"  # msrest's date format, kept
     assert after["attachments"][0]["content"]["red"] == "enum key"
+
+
+async def test_the_composition_root_patches_msrest_before_it_builds_an_adapter(monkeypatch):
+    from bot.bootstrap import Services, build_adapter
+    from services.persistence.database import create_engine
+    from services.settings import Settings
+
+    monkeypatch.setattr(Serializer, "serialize_object", sdk_fixes._msrest_serialize_object)
+    monkeypatch.setattr(ClientRetryPolicy, "safe_codes", list(ClientRetryPolicy.safe_codes))
+    engine = create_engine("sqlite+aiosqlite://")  # never connected: building an adapter reads nothing
+    try:
+        build_adapter(Services(Settings(DATABASE_URL="sqlite+aiosqlite://"), engine, None))  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+    assert Serializer.serialize_object is sdk_fixes._serialize_object
+    assert isinstance(ClientRetryPolicy.safe_codes, frozenset)
+
+
+def test_another_msrest_version_is_refused_with_what_to_check():
+    sdk_fixes.check_msrest_version("0.7.1")
+
+    with pytest.raises(sdk_fixes.SdkVersionError) as refused:
+        sdk_fixes.check_msrest_version("0.8.0")
+
+    assert str(refused.value) == (
+        "bot/sdk_fixes.py patches msrest 0.7.1, but msrest 0.8.0 is installed: check that each patch still keeps "
+        "msrest's behaviour (tests/unit/test_sdk_fixes.py), then update MSREST_VERSION"
+    )
