@@ -11,21 +11,42 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+# What running needs (`make run`), and on top of it what testing needs (`make test`, `make lint`).
+RUN_STAMP := $(VENV)/.installed-run
+MUTATION_STAMP := $(VENV)/.installed-mutation
+PIP_QUIET = 2>&1 | grep -v '^WARNING: Location' || true
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "installing the bot into $(VENV) (first run only; takes a minute)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_QUIET)
+	@$(BIN)/python -m pip install --quiet -e . $(PIP_QUIET)
+	@$(BIN)/python -c 'import botbuilder.core, sqlalchemy, aiosqlite, asyncpg, alembic'
+	@touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]' $(PIP_QUIET)
 	$(BIN)/python -c 'import botbuilder.core, sqlalchemy, aiosqlite, asyncpg, alembic, pytest, hypothesis'
 	touch $(STAMP)
 
+$(MUTATION_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutation]' $(PIP_QUIET)
+	touch $(MUTATION_STAMP)
+
 ## Run the bot on the embedded default (SQLite) with the demo data loaded, on http://127.0.0.1:3978.
-run: $(STAMP)
-	$(BIN)/competency-bot db upgrade
-	$(BIN)/competency-bot demo
-	$(BIN)/competency-bot serve
+run: $(RUN_STAMP)
+	@$(BIN)/competency-bot db upgrade
+	@$(BIN)/competency-bot demo
+	@$(BIN)/competency-bot serve
 
 ## Run the whole test suite (and, when TEST_DATABASE_URL is set, on that database too).
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Mutation testing (not part of `make test`: it takes minutes): mutmut over services/domain/ and the
+## alert sender and throttle, running the unit tests; prints the score per module and the survivors.
+mutation: $(MUTATION_STAMP)
+	rm -rf mutants
+	$(BIN)/python tools/mutation.py --max-children $(or $(MUTATION_JOBS),2)
 
 ## Lint and types: ruff, then mypy with the pydantic plugin (configured in pyproject.toml).
 lint: $(STAMP)
@@ -40,7 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/nlu_bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis competency-bot.db*
+	rm -rf $(VENV) .pytest_cache .hypothesis competency-bot.db* mutants
 
 # --- Real clients (issue "Real clients") ---------------------------------------------------------------
 # npm packages pinned in clients/package-lock.json: the Teams manifest schema, the Adaptive Cards
@@ -66,11 +87,11 @@ test: clients
 
 ## Chat with the bot in Microsoft 365 Agents Playground (a Teams-like UI) on http://localhost:56150,
 ## as Contoso's admin; the bot runs on SQLite with the demo data. Ctrl-C stops both.
-playground: $(STAMP) $(CLIENTS_STAMP)
+playground: $(RUN_STAMP) $(CLIENTS_STAMP)
 	$(BIN)/competency-bot db upgrade
 	$(BIN)/competency-bot demo
 	$(BIN)/python tools/playground.py --port $(PLAYGROUND_PORT)
 
 ## The Teams app package for upload: build/appPackage.zip (needs MicrosoftAppId, or APP_ID=…).
-package: $(STAMP)
+package: $(RUN_STAMP)
 	$(BIN)/competency-bot package $(if $(APP_ID),--app-id $(APP_ID))

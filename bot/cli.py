@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import sys
 from datetime import date, datetime, timezone
@@ -18,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.bootstrap import open_services
+from bot.logs import configure_logging
 from bot.progress_table import render_progress
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import build_demo_dataset
@@ -178,15 +178,16 @@ async def run(args: argparse.Namespace, settings: Settings, out=None) -> int:
         if args.command == "db":
             from services.persistence.database import upgrade_database
 
-            await upgrade_database(services.engine)
-            print("database is up to date", file=out)
+            migration = await upgrade_database(services.engine)
+            print(migration.describe(), file=out)
         elif args.command in ("import", "demo"):
             document = read_dataset(args.file, settings.import_max_bytes) if args.command == "import" else build_demo_dataset(now())
             report = await import_dataset(services.uows, document, now(), TerminalProgress())
             _print_import(report, out)
             if report.organizations:  # every organisation the import touched is scanned for alert causes
                 scan = await scan_alerts(services.uows, now(), report.organizations)
-                print(f"alert scan: {scan.new_causes} new cause(s), {scan.cleared_causes} cleared, {scan.queued_deliveries} delivery(ies) queued", file=out)
+                if args.command == "import":  # an operator's figure; the demo's first run has nobody to alert
+                    print(f"alert scan: {scan.new_causes} new cause(s), {scan.cleared_causes} cleared, {scan.queued_deliveries} delivery(ies) queued", file=out)
         elif args.command == "alerts":
             await _alerts(args, services, out)
         elif args.command == "progress":
@@ -221,7 +222,6 @@ async def _alerts(args: argparse.Namespace, services, out) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()
@@ -229,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = exc.errors()[0]
         print(f"{PROG}: error: setting {first['loc'][0]}: {first['msg']}", file=sys.stderr)
         return 2
+    configure_logging(settings.log_level)
     if args.command == "nlu":  # needs no database
         return recognize_lines(args, sys.stdout)
     if args.command == "package":  # needs no database either

@@ -16,6 +16,23 @@ from services.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+def welcome(settings: Settings) -> str:
+    """What a newcomer needs once the bot listens: where, in which mode, and how to talk to it."""
+    base = f"http://{settings.host}:{settings.port}"
+    if not settings.local_mode:
+        return (
+            f"listening on {base} (authenticated: Bot Framework app {settings.microsoft_app_id}); Ctrl-C stops\n"
+            "  Teams reaches the bot through the Azure Bot's messaging endpoint, https://<your host>/api/messages\n"
+            f"  check it:  curl {base}/healthz"
+        )
+    return (
+        f"listening on {base} (local mode: no app id, so no sign-in is checked); Ctrl-C stops\n"
+        f"  talk to it:  Bot Framework Emulator: open {base}/api/messages, app id and password empty\n"
+        "               or `make playground` instead of `make run`: a Teams-like chat, as the demo's admin\n"
+        f"  check it:    curl {base}/healthz"
+    )
+
+
 async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> None:
     stopped = stopped or asyncio.Event()
     use_connector_threads()
@@ -34,11 +51,9 @@ async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> Non
         # passes, which otherwise cost a large part of every turn (see README, benchmarks).
         gc.collect()
         gc.freeze()
-        mode = "local mode (no app id: inbound auth off)" if settings.local_mode else "authenticated"
-        logger.warning("competency bot listening on http://%s:%s/api/messages, %s", settings.host, settings.port, mode)
-        print(f"listening on http://{settings.host}:{settings.port} ({mode}); Ctrl-C stops", flush=True)
+        print(welcome(settings), flush=True)
         try:
             await stopped.wait()
         finally:
-            logger.warning("stopping")
+            logger.info("stopping")
             await runner.cleanup()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///competency-bot.db"
@@ -21,9 +23,16 @@ class Settings(BaseSettings):
     oauth_connection_name: str = Field("MSA", alias="OAUTH_CONNECTION_NAME")
     oauth_url: str = Field("", alias="OAUTH_URL")  # empty: the Bot Framework token service
     graph_url: str = Field("https://graph.microsoft.com/v1.0", alias="GRAPH_URL")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field("WARNING", alias="LOG_LEVEL")
     alert_scan_interval_seconds: int = Field(3600, alias="ALERT_SCAN_INTERVAL_SECONDS", ge=0)
     alert_tenant_rate_per_second: float = Field(50.0, alias="ALERT_TENANT_RATE_PER_SECOND", gt=0)
     import_max_bytes: int = Field(256 * 1024 * 1024, alias="IMPORT_MAX_BYTES", ge=1)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        """`LOG_LEVEL=info` means INFO, as Python's logging would read it."""
+        return value.strip().upper() if isinstance(value, str) else value
 
     @property
     def local_mode(self) -> bool:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -42,14 +44,35 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade_database(engine: AsyncEngine) -> None:
+@dataclass(frozen=True)
+class Migration:
+    """What `upgrade_database` found and left: revisions before (None: no schema yet) and after."""
+
+    database: str  # the URL without its password
+    before: str | None
+    after: str | None
+
+    def describe(self) -> str:
+        if self.before is None:
+            return f"created the database schema (revision {self.after}) in {self.database}"
+        if self.before != self.after:
+            return f"migrated {self.database} from revision {self.before} to {self.after}"
+        return f"{self.database} is up to date (revision {self.after})"
+
+
+async def upgrade_database(engine: AsyncEngine) -> Migration:
     """Apply every migration (`alembic upgrade head`) on the engine's database."""
 
-    def _upgrade(connection) -> None:
+    def _upgrade(connection) -> tuple[str | None, str | None]:
         config = alembic_config(str(engine.url))
         config.attributes["connection"] = connection
+        before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(config, "head")
+        return before, MigrationContext.configure(connection).get_current_revision()
 
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade)
-    logger.info("database migrated to head", extra={"database": engine.url.render_as_string(hide_password=True)})
+        before, after = await connection.run_sync(_upgrade)
+    migration = Migration(engine.url.render_as_string(hide_password=True), before, after)
+    if before != after:
+        logger.info("database migrated", extra={"database": migration.database, "before": before, "after": after})
+    return migration

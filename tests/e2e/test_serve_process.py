@@ -68,5 +68,5 @@ async def test_serve_answers_over_http_and_exits_0_on_sigterm(tmp_path, connecto
     assert [d.text for d in replies] == [text("en", "not_registered")]  # an empty database knows nobody
     assert exit_code == 0, output
     assert stopped_after < STOP_SECONDS
-    assert f"listening on http://127.0.0.1:{port}" in output
+    assert f"listening on http://127.0.0.1:{port}" in output and output.count("listening") == 1
     assert "Traceback" not in output
