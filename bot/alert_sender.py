@@ -50,8 +50,9 @@ class SendReport:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def status_of(error: BaseException) -> tuple[int | None, float | None]:
-    """HTTP status and Retry-After (seconds) of a failed connector call, when it has them."""
+def status_of(error: BaseException, now: datetime | None = None) -> tuple[int | None, float | None]:
+    """HTTP status and Retry-After (seconds) of a failed connector call, when it has them. A
+    Retry-After given as an HTTP date is counted from `now` (the sender's clock)."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None) or getattr(response, "status", None)
     headers = getattr(response, "headers", None) or {}
@@ -62,7 +63,8 @@ def status_of(error: BaseException) -> tuple[int | None, float | None]:
             seconds = max(0.0, float(retry_after))
         except ValueError:
             try:
-                seconds = max(0.0, (parsedate_to_datetime(retry_after) - datetime.now(parsedate_to_datetime(retry_after).tzinfo)).total_seconds())
+                when = parsedate_to_datetime(retry_after)
+                seconds = max(0.0, (when - (now or datetime.now(when.tzinfo))).total_seconds())
             except (TypeError, ValueError):
                 seconds = None
     return (int(status) if status else None), seconds
@@ -128,7 +130,7 @@ class AlertSender:
             await self.adapter.continue_conversation(ConversationReference().deserialize(delivery.reference), send, self.bot_app_id)
         except Exception as exc:  # noqa: BLE001 - e.g. no route to the connector
             failure = exc
-        status, retry_after = (None, None) if failure is None else status_of(failure)
+        status, retry_after = (None, None) if failure is None else status_of(failure, self.clock())
         label = "201" if failure is None else str(status or type(failure).__name__)
         report.statuses[label] = report.statuses.get(label, 0) + 1
         if failure is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 CONVERSATION_WINDOWS: tuple[tuple[float, int], ...] = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
 
@@ -38,9 +38,15 @@ class SlidingWindows:
 
 
 class Throttle:
-    def __init__(self, tenant_rate_per_second: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        tenant_rate_per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
         self.conversations = SlidingWindows(CONVERSATION_WINDOWS, clock)
         self.tenants = SlidingWindows(((1.0, max(1, int(tenant_rate_per_second))),), clock)
+        self._sleep = sleep
 
     async def acquire(self, conversation_id: str, tenant_id: str) -> None:
         """Wait until one more send fits both limits, then count it. No await between the check and
@@ -51,4 +57,4 @@ class Throttle:
                 self.conversations.record(conversation_id)
                 self.tenants.record(tenant_id)
                 return
-            await asyncio.sleep(wait)
+            await self._sleep(wait)

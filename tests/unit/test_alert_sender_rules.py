@@ -1,0 +1,61 @@
+"""How the alert sender reads a failed send (bot/alert_sender.py): the status, and Retry-After in
+seconds or as an HTTP date counted from the sender's clock; what is retried, what is gone for good."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from types import SimpleNamespace
+
+import pytest
+
+from bot.alert_sender import GONE, RETRYABLE, AlertSender, SendPolicy, status_of
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+
+
+def failure(status: int | None = None, headers: dict | None = None, attribute: str = "status_code") -> Exception:
+    error = Exception("send failed")
+    error.response = SimpleNamespace(**{attribute: status, "headers": headers or {}})  # type: ignore[attr-defined]
+    return error
+
+
+def test_retry_after_in_seconds_is_read_as_seconds():
+    assert status_of(failure(429, {"Retry-After": "7"}), NOW) == (429, 7.0)
+    assert status_of(failure(503, {"Retry-After": "1.5"}), NOW) == (503, 1.5)
+    assert status_of(failure(429, {"Retry-After": "-3"}), NOW) == (429, 0.0)
+
+
+def test_retry_after_as_an_http_date_is_the_time_from_the_senders_clock_until_then():
+    in_two_minutes = format_datetime(NOW + timedelta(seconds=120), usegmt=True)  # "Sat, 21 Nov 2026 12:02:00 GMT"
+
+    assert status_of(failure(429, {"Retry-After": in_two_minutes}), NOW) == (429, 120.0)
+    assert status_of(failure(429, {"Retry-After": in_two_minutes}), NOW + timedelta(seconds=30)) == (429, 90.0)
+    assert status_of(failure(429, {"Retry-After": in_two_minutes}), NOW + timedelta(minutes=5)) == (429, 0.0)  # already past
+
+
+def test_an_unreadable_retry_after_or_none_at_all_leaves_the_wait_to_the_backoff():
+    assert status_of(failure(429, {"Retry-After": "soon"}), NOW) == (429, None)
+    assert status_of(failure(502), NOW) == (502, None)
+    assert status_of(failure(404, attribute="status"), NOW) == (404, None)  # aiohttp names it `status`
+    assert status_of(Exception("no route to the connector"), NOW) == (None, None)
+
+
+def test_what_is_retried_and_what_means_the_conversation_is_gone():
+    assert RETRYABLE == {429, 412, 502, 503, 504}
+    assert GONE == {403, 404}
+
+
+@pytest.mark.parametrize(("attempts", "low", "high"), [(1, 0.8, 1.2), (2, 1.6, 2.4), (4, 6.4, 9.6), (30, 480.0, 720.0)])
+def test_the_backoff_doubles_per_attempt_with_a_fifth_of_jitter_up_to_its_cap(attempts, low, high):
+    sender = AlertSender.__new__(AlertSender)
+    sender.policy = SendPolicy(backoff_base=1.0, backoff_cap=600.0)
+
+    delays = [sender._backoff(attempts) for _ in range(200)]
+
+    assert low <= min(delays) and max(delays) <= high
+    assert max(delays) - min(delays) > (high - low) / 2  # jittered, not fixed
+
+
+def test_the_default_policy():
+    assert SendPolicy() == SendPolicy(50, 8, timedelta(minutes=5), 1.0, 600.0, 12, 50.0)

@@ -1,0 +1,98 @@
+"""Two small rules with exact thresholds: "help" and "cancel" interrupt a running dialog only when
+recognised with a score of at least 0.7 (dialogs/interruptible_dialog.py), and the organisation is
+found by `channelData.tenant.id`, else `conversation.tenantId` (docs/contract.md, SPEC 4.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botbuilder.dialogs import DialogTurnResult, DialogTurnStatus
+from botbuilder.schema import Activity, ActivityTypes, ConversationAccount
+
+from bot.handler import tenant_of
+from dialogs import interruptible_dialog
+from dialogs.interruptible_dialog import INTERRUPTING_SCORE, InterruptibleDialog
+from dialogs.messages import text
+from dialogs.recognizer import Recognition
+
+
+class FakeTurn:
+    def __init__(self, activity: Activity):
+        self.activity = activity
+        self.sent: list[Any] = []
+
+    async def send_activity(self, activity: Any) -> None:
+        self.sent.append(activity)
+
+
+class FakeInnerContext:
+    """The inner dialog context of a component dialog, as far as an interruption uses it."""
+
+    def __init__(self, activity: Activity):
+        self.context = FakeTurn(activity)
+        self.cancelled = False
+
+    async def cancel_all_dialogs(self) -> DialogTurnResult:
+        self.cancelled = True
+        return DialogTurnResult(DialogTurnStatus.Cancelled)
+
+
+def message(text_: str = "whatever the user wrote", kind: str = ActivityTypes.message) -> Activity:
+    return Activity(type=kind, text=text_, locale="en-US")
+
+
+async def interrupt(monkeypatch, intent: str, score: float, activity: Activity | None = None):
+    monkeypatch.setattr(interruptible_dialog, "recognize", lambda _text, _locale: Recognition(intent, score, None, "en"))
+    inner = FakeInnerContext(activity or message())
+    result = await InterruptibleDialog("test")._interrupt(inner)  # type: ignore[arg-type]
+    return result, inner
+
+
+def test_the_threshold_is_seven_tenths():
+    assert INTERRUPTING_SCORE == 0.7
+
+
+async def test_help_at_the_threshold_shows_help_and_keeps_the_step_waiting(monkeypatch):
+    result, inner = await interrupt(monkeypatch, "help", 0.7)
+
+    assert result.status == DialogTurnStatus.Waiting
+    assert len(inner.context.sent) == 1 and inner.context.sent[0].attachments
+    assert not inner.cancelled
+
+
+async def test_cancel_at_the_threshold_says_so_and_ends_every_dialog(monkeypatch):
+    result, inner = await interrupt(monkeypatch, "cancel", 0.7)
+
+    assert result.status == DialogTurnStatus.Cancelled and inner.cancelled
+    assert [a.text for a in inner.context.sent] == [text("en", "cancelled")]
+
+
+@pytest.mark.parametrize("intent", ["help", "cancel"])
+async def test_just_below_the_threshold_the_running_step_gets_the_message(monkeypatch, intent):
+    result, inner = await interrupt(monkeypatch, intent, 0.6999)
+
+    assert result is None
+    assert (inner.context.sent, inner.cancelled) == ([], False)
+
+
+async def test_other_intents_and_non_messages_never_interrupt(monkeypatch):
+    confident, inner = await interrupt(monkeypatch, "org_progress", 0.99)
+    typing, _ = await interrupt(monkeypatch, "help", 0.99, message(kind=ActivityTypes.typing))
+    empty, _ = await interrupt(monkeypatch, "help", 0.99, message(""))
+
+    assert (confident, typing, empty) == (None, None, None)
+    assert inner.context.sent == []
+
+
+def activity(channel_data: Any = None, conversation_tenant: str | None = None) -> Activity:
+    return Activity(type="message", channel_data=channel_data, conversation=ConversationAccount(id="c", tenant_id=conversation_tenant))
+
+
+def test_the_tenant_comes_from_channel_data_first_then_from_the_conversation():
+    assert tenant_of(activity({"tenant": {"id": "from-channel-data"}}, "from-conversation")) == "from-channel-data"
+    assert tenant_of(activity(None, "from-conversation")) == "from-conversation"
+    assert tenant_of(activity({"tenant": {}}, "from-conversation")) == "from-conversation"
+    assert tenant_of(activity({"tenant": "not an object"}, "from-conversation")) == "from-conversation"
+    assert tenant_of(activity("not an object", "from-conversation")) == "from-conversation"
+    assert tenant_of(activity({"team": {"id": "t"}})) is None
