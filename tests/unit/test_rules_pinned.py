@@ -445,3 +445,111 @@ def test_a_leaver_an_override_an_audit_and_the_membership_matter_from_their_days
     assert next_change(base, PLAIN, at(20)) == at(25)  # the override covers its whole last day
     assert next_change(with_audit, PLAIN, NOW) == at(16)
     assert next_change(with_audit, PLAIN, at(16)) == at(17)
+
+
+# Boundaries of R3–R6 and R11 -------------------------------------------------------------------------
+
+
+def test_a_link_is_active_from_the_moment_it_was_made_until_the_moment_it_was_dissolved():
+    link = MsaLink("ann", "ann@msa", NOW, dissolved_at=later(hours=1))
+
+    assert (link.active_at(ago(seconds=1)), link.active_at(NOW), link.active_at(later(minutes=59)), link.active_at(later(hours=1))) == (False, True, True, False)
+
+
+def test_an_override_covers_its_first_day_from_midnight():
+    from services.domain.snapshot import Override
+
+    override = Override("cloud", "azure", "silver", date(2026, 6, 15), date(2026, 6, 16))
+    midnight = datetime(2026, 6, 15, tzinfo=timezone.utc)
+
+    assert (override.active_at(midnight - timedelta(seconds=1)), override.active_at(midnight)) == (False, True)
+    assert (override.active_at(datetime(2026, 6, 16, 23, 59, tzinfo=timezone.utc)), override.active_at(datetime(2026, 6, 17, tzinfo=timezone.utc))) == (True, False)
+
+
+def test_an_achievement_earned_at_this_very_moment_is_held_and_pending():
+    from services.domain.holdings import current_holdings
+
+    snapshot = OrgBuilder().person("ann", linked_at=ago(days=9)).holds("ann", "A", earned_at=NOW).build()
+
+    holding = current_holdings(snapshot, PLAIN, NOW)["ann"]["A"]
+
+    assert (holding.person_id, holding.code, holding.counts_from) == ("ann", "A", later(hours=24))
+
+
+def test_of_two_achievements_of_one_credential_the_one_that_counts_sooner_is_held():
+    from services.domain.holdings import current_holdings
+
+    snapshot = OrgBuilder().person("ann", linked_at=ago(days=9)).holds("ann", "A", earned_at=ago(hours=2)).holds("ann", "A", earned_at=ago(days=5)).build()
+
+    assert current_holdings(snapshot, PLAIN, NOW)["ann"]["A"].counts_from == ago(days=4)
+
+
+def test_an_msa_linked_by_two_people_counts_for_the_later_link_and_a_tie_for_the_first_listed():
+    from services.domain.holdings import associated_links
+
+    later_link = replace(OrgBuilder().build(), links=(MsaLink("ann", "m", ago(days=9)), MsaLink("bob", "m", ago(days=2))))
+    tie = replace(OrgBuilder().build(), links=(MsaLink("ann", "m", ago(days=9)), MsaLink("bob", "m", ago(days=9))))
+
+    assert [link.user_id for link in associated_links(later_link, NOW)["m"]] == ["bob"]
+    assert [link.user_id for link in associated_links(tie, NOW)["m"]] == ["ann"]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [(date(2024, 1, 31), 1, date(2024, 2, 29)), (date(2025, 1, 31), 1, date(2025, 2, 28)), (date(2025, 3, 31), 1, date(2025, 4, 30)),
+     (date(2025, 11, 15), 3, date(2026, 2, 15)), (date(2024, 2, 29), 12, date(2025, 2, 28))],
+)
+def test_adding_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
+    from services.domain.holdings import add_months
+
+    assert add_months(day, months) == expected
+
+
+def test_a_person_not_yet_qualified_pending_from_the_moment_every_part_counts():
+    cat = catalog(competency("cloud", option("azure", silver=[people(1, all_of=["A", "B"], and_among_them={"count": 1, "any_of": ["D"]})])))
+    snapshot = (
+        OrgBuilder().person("ann", linked_at=ago(days=9))
+        .holds("ann", "A", earned_at=ago(hours=1)).holds("ann", "B", earned_at=ago(hours=3)).holds("ann", "D", earned_at=ago(hours=2))
+        .build()
+    )
+
+    result = Evaluator(snapshot, cat).assess(NOW).competency("cloud").levels["silver"].options[0].requirements[0]
+
+    assert (result.current, result.pending, result.among_required, result.among_current) == (0, 1, 1, 0)
+    assert [(p.person_id, p.counts_from) for p in result.pending_people] == [("ann", later(hours=23))]
+
+
+def test_with_and_among_them_only_count_minus_k_places_are_open_to_people_without_the_extra():
+    cat = catalog(competency("cloud", option("azure", silver=[people(3, any_of=["A"], and_among_them={"count": 2, "any_of": ["D"]})])))
+    builder = OrgBuilder()
+    for name in ("ann", "bob", "cat"):
+        builder = builder.person(name).holds(name, "A")
+    snapshot = builder.person("dan").holds("dan", "A", "D").build()
+
+    result = Evaluator(snapshot, cat).assess(NOW).competency("cloud").levels["silver"].options[0].requirements[0]
+
+    assert (result.current, result.required, result.met, result.among_current) == (2, 3, False, 1)
+    assert [(c.person_id, c.needs_one_of) for c in result.closest] == [("ann", (("D",),)), ("bob", (("D",),)), ("cat", (("D",),))]
+
+
+def test_the_five_closest_people_are_named_and_what_each_still_needs():
+    cat = catalog(competency("cloud", option("azure", silver=[people(1, any_of=["X", "Y"], one_of_sets=[["P", "Q"], ["R"]])])))
+    builder = OrgBuilder()
+    for n in range(7):
+        builder = builder.person(f"p{n}").holds(f"p{n}", "P")
+    snapshot = builder.person("xq").holds("xq", "X", "Q").build()
+
+    result = Evaluator(snapshot, cat).assess(NOW).competency("cloud").levels["silver"].options[0].requirements[0]
+
+    assert [(c.person_id, c.holds, c.needs_one_of, c.missing_count) for c in result.closest] == [
+        ("xq", ("Q", "X"), (("P",), ("R",)), 1),
+        ("p0", ("P",), (("X", "Q"), ("Y", "Q")), 2),
+        ("p1", ("P",), (("X", "Q"), ("Y", "Q")), 2),
+        ("p2", ("P",), (("X", "Q"), ("Y", "Q")), 2),
+        ("p3", ("P",), (("X", "Q"), ("Y", "Q")), 2),
+    ]
+
+
+def test_evaluating_at_a_naive_moment_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="^now must be timezone-aware$"):
+        evaluate_organization(OrgBuilder().build(), PLAIN, NOW.replace(tzinfo=None))
