@@ -42,8 +42,8 @@ def test_an_unreadable_retry_after_or_none_at_all_leaves_the_wait_to_the_backoff
 
 
 def test_what_is_retried_and_what_means_the_conversation_is_gone():
-    assert RETRYABLE == {429, 412, 502, 503, 504}
-    assert GONE == {403, 404}
+    assert {429, 412, 502, 503, 504} == RETRYABLE
+    assert {403, 404} == GONE
 
 
 @pytest.mark.parametrize(("attempts", "low", "high"), [(1, 0.8, 1.2), (2, 1.6, 2.4), (4, 6.4, 9.6), (30, 480.0, 720.0)])

@@ -62,9 +62,21 @@ FULL_CATALOG = {
                     "name": "Azure consumption",
                     "levels": {
                         "silver": [
-                            {"kind": "metric", "metric": "azure_consumption", "min": {"developed": 15000, "developing": 7500}, "aggregate": "latest", "window_months": 6},
-                            {"kind": "individuals", "count": 2, "all_of": ["AZ-104"], "any_of": ["70-533"], "one_of_sets": [["A", "B"], ["C"]],
-                             "and_among_them": {"count": 1, "any_of": ["D"]}},
+                            {
+                                "kind": "metric",
+                                "metric": "azure_consumption",
+                                "min": {"developed": 15000, "developing": 7500},
+                                "aggregate": "latest",
+                                "window_months": 6,
+                            },
+                            {
+                                "kind": "individuals",
+                                "count": 2,
+                                "all_of": ["AZ-104"],
+                                "any_of": ["70-533"],
+                                "one_of_sets": [["A", "B"], ["C"]],
+                                "and_among_them": {"count": 1, "any_of": ["D"]},
+                            },
                         ],
                         "gold": [{"kind": "metric", "metric": "azure_consumption", "min": 50000}],
                     },
@@ -72,7 +84,9 @@ FULL_CATALOG = {
             ],
         }
     ],
-    "specializations": [{"id": "spec", "name": "Spec", "requires_gold": "cloud", "requirements": [{"kind": "individuals", "count": 1}], "audit_required": False}],
+    "specializations": [
+        {"id": "spec", "name": "Spec", "requires_gold": "cloud", "requirements": [{"kind": "individuals", "count": 1}], "audit_required": False}
+    ],
     "designations": [
         {
             "id": "infra",
@@ -83,9 +97,21 @@ FULL_CATALOG = {
                 {
                     "id": "main",
                     "metrics": [
-                        {"id": "people", "category": "skilling", "max_points": 30, "full_at": 4, "source": {"kind": "individuals", "any_of": ["AZ-104"]},
-                         "gates": [{"count": 2, "any_of": ["70-533"]}]},
-                        {"id": "acr", "category": "performance", "max_points": 70, "full_at": 1000, "source": {"kind": "metric", "metric": "azure_consumption", "aggregate": "sum", "window_months": 3}},
+                        {
+                            "id": "people",
+                            "category": "skilling",
+                            "max_points": 30,
+                            "full_at": 4,
+                            "source": {"kind": "individuals", "any_of": ["AZ-104"]},
+                            "gates": [{"count": 2, "any_of": ["70-533"]}],
+                        },
+                        {
+                            "id": "acr",
+                            "category": "performance",
+                            "max_points": 70,
+                            "full_at": 1000,
+                            "source": {"kind": "metric", "metric": "azure_consumption", "aggregate": "sum", "window_months": 3},
+                        },
                     ],
                 }
             ],
@@ -135,7 +161,9 @@ def test_every_field_of_a_catalog_document_is_parsed():
                     Track(
                         "main",
                         (
-                            DesignationMetric("people", "skilling", 30.0, 4.0, IndividualsRequirement(1, any_of=frozenset({"AZ-104"})), (Gate(2, frozenset({"70-533"})),)),
+                            DesignationMetric(
+                                "people", "skilling", 30.0, 4.0, IndividualsRequirement(1, any_of=frozenset({"AZ-104"})), (Gate(2, frozenset({"70-533"})),)
+                            ),
                             DesignationMetric("acr", "performance", 70.0, 1000.0, MetricRequirement("azure_consumption", Threshold(0, 0), "sum", 3)),
                         ),
                     ),
@@ -153,11 +181,22 @@ def test_what_a_catalog_document_leaves_out_takes_the_documented_defaults():
     parsed = parse_catalog(
         {
             "version": "small",
-            "competencies": [{"id": "c", "name": "C", "options": [{"id": "o", "name": "O", "levels": {"gold": [{"kind": "metric", "metric": "m", "min": 5}]}}]}],
+            "competencies": [
+                {"id": "c", "name": "C", "options": [{"id": "o", "name": "O", "levels": {"gold": [{"kind": "metric", "metric": "m", "min": 5}]}}]}
+            ],
             "designations": [
-                {"id": "d", "name": "D", "tracks": [{"id": "t", "metrics": [
-                    {"id": "m", "category": "performance", "max_points": 10, "full_at": 2, "source": {"kind": "metric", "metric": "m"}},
-                ]}]},
+                {
+                    "id": "d",
+                    "name": "D",
+                    "tracks": [
+                        {
+                            "id": "t",
+                            "metrics": [
+                                {"id": "m", "category": "performance", "max_points": 10, "full_at": 2, "source": {"kind": "metric", "metric": "m"}},
+                            ],
+                        }
+                    ],
+                },
             ],
             "specializations": [{"id": "s", "name": "S", "requires_gold": "c", "requirements": []}],
         }
@@ -187,7 +226,11 @@ def test_names_are_shown_in_the_speakers_language_and_fall_back_to_english():
     assert LocalizedText("Only English").text("de") == "Only English"
     assert LocalizedText("Security", "Sicherheit").text("de") == "Sicherheit"
     assert LocalizedText("Security", "Sicherheit").text("en") == "Security"
-    assert (cat.credential_title("AZ-104", "de"), cat.credential_title("AZ-104"), cat.credential_title("XX-1", "de")) == ("Azure-Administrator", "Azure Administrator", "XX-1")
+    assert (cat.credential_title("AZ-104", "de"), cat.credential_title("AZ-104"), cat.credential_title("XX-1", "de")) == (
+        "Azure-Administrator",
+        "Azure Administrator",
+        "XX-1",
+    )
     assert (cat.metric_name("azure_consumption", "de"), cat.metric_name("azure_consumption")) == ("Azure-Verbrauch", "Azure consumption")
     assert cat.metric_name("new_customers_added", "de") == "new customers added"
 
@@ -305,13 +348,29 @@ def test_levels_rank_none_silver_gold_and_the_next_level_is_silver_from_nothing(
 def designation_catalog(qualify_at: float = 70, all_metrics_positive: bool = True, full_at: float = 10, max_points: float = 60) -> Catalog:
     return catalog(
         competency("cloud", option("azure", silver=[people(1, any_of=["A"])])),
-        designations=[{
-            "id": "d", "name": "D", "qualify_at": qualify_at, "all_metrics_positive": all_metrics_positive,
-            "tracks": [{"id": "t", "metrics": [
-                {"id": "adds", "category": "performance", "max_points": max_points, "full_at": full_at, "source": {"kind": "metric", "metric": "adds", "aggregate": "latest"}},
-                {"id": "people", "category": "skilling", "max_points": 40, "full_at": 2, "source": {"kind": "individuals", "any_of": ["A", "B"]}},
-            ]}],
-        }],
+        designations=[
+            {
+                "id": "d",
+                "name": "D",
+                "qualify_at": qualify_at,
+                "all_metrics_positive": all_metrics_positive,
+                "tracks": [
+                    {
+                        "id": "t",
+                        "metrics": [
+                            {
+                                "id": "adds",
+                                "category": "performance",
+                                "max_points": max_points,
+                                "full_at": full_at,
+                                "source": {"kind": "metric", "metric": "adds", "aggregate": "latest"},
+                            },
+                            {"id": "people", "category": "skilling", "max_points": 40, "full_at": 2, "source": {"kind": "individuals", "any_of": ["A", "B"]}},
+                        ],
+                    }
+                ],
+            }
+        ],
     )
 
 
@@ -365,10 +424,27 @@ def test_a_negative_figure_earns_no_points_and_pending_people_do_not_count():
 def test_of_two_tracks_with_equal_scores_the_first_wins():
     cat = catalog(
         competency("cloud", option("azure", silver=[people(1, any_of=["A"])])),
-        designations=[{"id": "d", "name": "D", "tracks": [
-            {"id": f"t{n}", "metrics": [{"id": "m", "category": "performance", "max_points": 50, "full_at": 10, "source": {"kind": "metric", "metric": "adds", "aggregate": "latest"}}]}
-            for n in (1, 2)
-        ]}],
+        designations=[
+            {
+                "id": "d",
+                "name": "D",
+                "tracks": [
+                    {
+                        "id": f"t{n}",
+                        "metrics": [
+                            {
+                                "id": "m",
+                                "category": "performance",
+                                "max_points": 50,
+                                "full_at": 10,
+                                "source": {"kind": "metric", "metric": "adds", "aggregate": "latest"},
+                            }
+                        ],
+                    }
+                    for n in (1, 2)
+                ],
+            }
+        ],
     )
 
     assert designation(OrgBuilder().figure("adds", "2026-06", 4).build(), cat).best.track.id == "t1"
@@ -377,9 +453,27 @@ def test_of_two_tracks_with_equal_scores_the_first_wins():
 def test_a_gated_skilling_metric_scores_once_its_gate_holds():
     cat = catalog(
         competency("cloud", option("azure", silver=[people(1, any_of=["A"])])),
-        designations=[{"id": "d", "name": "D", "tracks": [{"id": "t", "metrics": [
-            {"id": "p", "category": "skilling", "max_points": 40, "full_at": 2, "source": {"kind": "individuals", "any_of": ["A"]}, "gates": [{"count": 2, "any_of": ["G"]}]},
-        ]}]}],
+        designations=[
+            {
+                "id": "d",
+                "name": "D",
+                "tracks": [
+                    {
+                        "id": "t",
+                        "metrics": [
+                            {
+                                "id": "p",
+                                "category": "skilling",
+                                "max_points": 40,
+                                "full_at": 2,
+                                "source": {"kind": "individuals", "any_of": ["A"]},
+                                "gates": [{"count": 2, "any_of": ["G"]}],
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
     )
     one_gate = OrgBuilder().person("ann").holds("ann", "A", "G").build()
     two_gates = OrgBuilder().person("ann").holds("ann", "A", "G").person("bob").holds("bob", "G").build()
@@ -405,7 +499,9 @@ def test_a_link_matters_when_made_and_when_it_starts_to_count():
 
     assert next_change(snapshot, PLAIN, NOW) == linked
     assert next_change(snapshot, PLAIN, linked) == linked + timedelta(hours=24)
-    assert next_change(snapshot, catalog(competency("c", option("o", silver=[])), settings={"visibility_delay_hours": 2}), linked) == linked + timedelta(hours=2)
+    assert next_change(snapshot, catalog(competency("c", option("o", silver=[])), settings={"visibility_delay_hours": 2}), linked) == linked + timedelta(
+        hours=2
+    )
 
 
 def test_a_dissolved_link_matters_when_it_was_dissolved():
@@ -453,7 +549,12 @@ def test_a_leaver_an_override_an_audit_and_the_membership_matter_from_their_days
 def test_a_link_is_active_from_the_moment_it_was_made_until_the_moment_it_was_dissolved():
     link = MsaLink("ann", "ann@msa", NOW, dissolved_at=later(hours=1))
 
-    assert (link.active_at(ago(seconds=1)), link.active_at(NOW), link.active_at(later(minutes=59)), link.active_at(later(hours=1))) == (False, True, True, False)
+    assert (link.active_at(ago(seconds=1)), link.active_at(NOW), link.active_at(later(minutes=59)), link.active_at(later(hours=1))) == (
+        False,
+        True,
+        True,
+        False,
+    )
 
 
 def test_an_override_covers_its_first_day_from_midnight():
@@ -463,7 +564,10 @@ def test_an_override_covers_its_first_day_from_midnight():
     midnight = datetime(2026, 6, 15, tzinfo=timezone.utc)
 
     assert (override.active_at(midnight - timedelta(seconds=1)), override.active_at(midnight)) == (False, True)
-    assert (override.active_at(datetime(2026, 6, 16, 23, 59, tzinfo=timezone.utc)), override.active_at(datetime(2026, 6, 17, tzinfo=timezone.utc))) == (True, False)
+    assert (override.active_at(datetime(2026, 6, 16, 23, 59, tzinfo=timezone.utc)), override.active_at(datetime(2026, 6, 17, tzinfo=timezone.utc))) == (
+        True,
+        False,
+    )
 
 
 def test_an_achievement_earned_at_this_very_moment_is_held_and_pending():
@@ -496,8 +600,13 @@ def test_an_msa_linked_by_two_people_counts_for_the_later_link_and_a_tie_for_the
 
 @pytest.mark.parametrize(
     ("day", "months", "expected"),
-    [(date(2024, 1, 31), 1, date(2024, 2, 29)), (date(2025, 1, 31), 1, date(2025, 2, 28)), (date(2025, 3, 31), 1, date(2025, 4, 30)),
-     (date(2025, 11, 15), 3, date(2026, 2, 15)), (date(2024, 2, 29), 12, date(2025, 2, 28))],
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2025, 3, 31), 1, date(2025, 4, 30)),
+        (date(2025, 11, 15), 3, date(2026, 2, 15)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+    ],
 )
 def test_adding_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
     from services.domain.holdings import add_months
@@ -508,8 +617,11 @@ def test_adding_months_keeps_the_day_or_takes_the_months_last(day, months, expec
 def test_a_person_not_yet_qualified_pending_from_the_moment_every_part_counts():
     cat = catalog(competency("cloud", option("azure", silver=[people(1, all_of=["A", "B"], and_among_them={"count": 1, "any_of": ["D"]})])))
     snapshot = (
-        OrgBuilder().person("ann", linked_at=ago(days=9))
-        .holds("ann", "A", earned_at=ago(hours=1)).holds("ann", "B", earned_at=ago(hours=3)).holds("ann", "D", earned_at=ago(hours=2))
+        OrgBuilder()
+        .person("ann", linked_at=ago(days=9))
+        .holds("ann", "A", earned_at=ago(hours=1))
+        .holds("ann", "B", earned_at=ago(hours=3))
+        .holds("ann", "D", earned_at=ago(hours=2))
         .build()
     )
 
@@ -551,5 +663,5 @@ def test_the_five_closest_people_are_named_and_what_each_still_needs():
 
 
 def test_evaluating_at_a_naive_moment_is_refused_with_a_clear_message():
-    with pytest.raises(ValueError, match="^now must be timezone-aware$"):
+    with pytest.raises(ValueError, match=r"^now must be timezone-aware$"):
         evaluate_organization(OrgBuilder().build(), PLAIN, NOW.replace(tzinfo=None))

@@ -1,0 +1,188 @@
+"""Who receives an alert and when the sender stops trying, with exact outcomes, over the test database,
+a fake adapter and the sender's injected clock (no real sleeps, no real connector)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.alert_sender import AlertSender, SendPolicy
+from bot.bootstrap import open_services
+from services.alert_scan import scan_alerts
+from services.conversations import Sighting, meet_member
+from services.importer import import_dataset
+from services.persistence.tables import AlertDeliveryRow
+from services.settings import Settings
+
+START = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+CATALOG = {
+    "version": "alerts",
+    "credentials": [{"code": "AZ-104", "title": "Azure Administrator", "kind": "certification"}],
+    "competencies": [
+        {
+            "id": "cloud",
+            "name": "Cloud",
+            "options": [{"id": "azure", "name": "Azure", "levels": {"silver": [{"kind": "individuals", "count": 1, "any_of": ["AZ-104"]}]}}],
+        }
+    ],
+}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class HttpFailure(Exception):
+    def __init__(self, status: int, headers: dict[str, str] | None = None):
+        super().__init__(f"HTTP {status}")
+        self.response = SimpleNamespace(status_code=status, headers=headers or {})
+
+
+class FakeTurn:
+    def __init__(self, adapter: FakeAdapter):
+        self.adapter = adapter
+
+    async def send_activity(self, activity: Any) -> None:
+        outcome = self.adapter.script.pop(0) if self.adapter.script else None
+        if outcome is not None:
+            raise outcome
+        self.adapter.delivered.append(activity)
+
+
+class FakeAdapter:
+    """`continue_conversation` as the sender uses it; each send takes the next scripted failure, or
+    succeeds when the script is empty."""
+
+    def __init__(self, *script: Exception):
+        self.script = list(script)
+        self.delivered: list[Any] = []
+        self.attempts = 0
+
+    async def continue_conversation(self, reference: Any, callback: Any, bot_id: str) -> None:
+        self.attempts += 1
+        await callback(FakeTurn(self))
+
+
+def dataset(admins: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cloud Silver held, its only certified person gone: one renewal cause to tell the admins."""
+    return {
+        "catalog": CATALOG,
+        "organizations": [
+            {
+                "id": "org",
+                "name": "Org Ltd",
+                "tenant_id": "tenant",
+                "membership": {"level": "silver", "expires_on": "2027-01-15"},
+                "held": [{"competency": "cloud", "level": "silver"}],
+            }
+        ],
+        "users": [{"organization": "org", "roles": ["admin"], **admin} for admin in admins]
+        + [{"id": "left-0", "organization": "org", "display_name": "Leaver", "left_on": "2026-11-01"}],
+        "msa_links": [{"user": "left-0", "msa": "left-0@msa", "linked_at": "2025-01-01T00:00:00+00:00"}],
+        "achievements": [{"msa": "left-0@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"}],
+    }
+
+
+def admin(n: int, left_on: str | None = None) -> dict[str, Any]:
+    return {"id": f"admin-{n}", "display_name": f"Admin {n}", "aad_object_id": f"aad-{n}", **({"left_on": left_on} if left_on else {})}
+
+
+@pytest.fixture
+async def services(database_url):
+    clock = Clock()
+    async with open_services(Settings(DATABASE_URL=database_url), clock=clock) as built:
+        yield built
+
+
+async def meet_admins(services, count: int) -> None:
+    for n in range(count):
+        reference = {"channelId": "msteams", "serviceUrl": "https://smba.example/", "conversation": {"id": f"a:admin-{n}"}}
+        await meet_member(services.uows, "tenant", f"aad-{n}", Sighting(f"a:admin-{n}", reference, True, "en-US"), START)
+
+
+async def deliveries(services) -> list[tuple[str, str, int, str | None]]:
+    async with services.uows() as uow:
+        rows = await uow.session.scalars(select(AlertDeliveryRow).order_by(AlertDeliveryRow.id))
+        return [(r.user_id, r.state, r.attempts, r.last_status) for r in rows]
+
+
+async def test_an_admin_who_has_left_gets_no_alert_and_one_leaving_later_does(services):
+    await import_dataset(services.uows, dataset([admin(0), admin(1), admin(2)]), START)
+    await meet_admins(services, 3)
+    left = [admin(0, left_on="2026-11-20"), admin(1, left_on=START.date().isoformat()), admin(2, left_on="2026-11-22")]
+    await import_dataset(services.uows, {"users": [{"organization": "org", "roles": ["admin"], **a} for a in left]}, START)
+
+    report = await scan_alerts(services.uows, START)
+
+    assert (report.new_causes, report.queued_deliveries) == (1, 1)
+    assert [d[0] for d in await deliveries(services)] == ["admin-2"]  # left yesterday or today: no alert
+
+
+async def queued(services, adapter: FakeAdapter, policy: SendPolicy) -> AlertSender:
+    await import_dataset(services.uows, dataset([admin(0)]), START)
+    await meet_admins(services, 1)
+    await scan_alerts(services.uows, START)
+    return AlertSender(services.uows, adapter, "bot", services.clock, policy)  # type: ignore[arg-type]
+
+
+async def test_the_sender_gives_up_after_max_attempts_and_sends_no_more(services):
+    adapter = FakeAdapter(*(HttpFailure(503, {"Retry-After": "5"}) for _ in range(5)))
+    sender = await queued(services, adapter, SendPolicy(max_attempts=3))
+    clock = services.clock
+
+    reports = []
+    for _ in range(4):
+        reports.append(await sender.send_due())
+        clock.now += timedelta(seconds=5)
+
+    assert [(r.sent, r.retried, r.dead) for r in reports] == [(0, 1, 0), (0, 1, 0), (0, 0, 1), (0, 0, 0)]
+    assert await deliveries(services) == [("admin-0", "dead", 3, "gave up: 503")]
+    assert adapter.attempts == 3 and adapter.delivered == []
+
+
+async def test_a_retry_after_given_as_an_http_date_is_waited_for_on_the_senders_clock(services):
+    in_ninety_seconds = format_datetime(START + timedelta(seconds=90), usegmt=True)
+    adapter = FakeAdapter(HttpFailure(429, {"Retry-After": in_ninety_seconds}))
+    sender = await queued(services, adapter, SendPolicy())
+    clock = services.clock
+
+    first = await sender.send_due()
+    clock.now = START + timedelta(seconds=89)
+    too_early = await sender.send_due()
+    clock.now = START + timedelta(seconds=90)
+    due = await sender.send_due()
+
+    assert [(r.sent, r.retried) for r in (first, too_early, due)] == [(0, 1), (0, 0), (1, 0)]
+    assert await deliveries(services) == [("admin-0", "sent", 2, "201")]
+    assert len(adapter.delivered) == 1
+
+
+async def test_a_403_marks_the_delivery_dead_at_once(services):
+    adapter = FakeAdapter(HttpFailure(403))
+    sender = await queued(services, adapter, SendPolicy())
+
+    report = await sender.send_due()
+
+    assert (report.sent, report.retried, report.dead, report.statuses) == (0, 0, 1, {"403": 1})
+    assert await deliveries(services) == [("admin-0", "dead", 1, "403")]
+
+
+async def test_a_failure_without_a_status_is_retried_after_the_backoff(services):
+    adapter = FakeAdapter(ConnectionError("no route to the connector"))
+    sender = await queued(services, adapter, SendPolicy(backoff_base=10.0))
+
+    report = await sender.send_due()
+
+    async with services.uows() as uow:
+        next_attempt = await uow.session.scalar(select(AlertDeliveryRow.next_attempt_at))
+    assert (report.retried, report.statuses) == (1, {"ConnectionError": 1})
+    assert START + timedelta(seconds=8) <= next_attempt <= START + timedelta(seconds=12)  # 10 s, a fifth of jitter
