@@ -17,7 +17,7 @@ MUTATION_STAMP := $(VENV)/.installed-mutation
 PIP_QUIET = 2>&1 | grep -v '^WARNING: Location' || true
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	@echo "installing the bot into $(VENV) (first run only; takes a minute)"
+	@echo "installing the bot and what running it needs into $(VENV) (takes a minute the first time)"
 	@$(BIN)/python -m pip install --quiet --upgrade pip $(PIP_QUIET)
 	@$(BIN)/python -m pip install --quiet -e . $(PIP_QUIET)
 	@$(BIN)/python -c 'import botbuilder.core, sqlalchemy, aiosqlite, asyncpg, alembic'

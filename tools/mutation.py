@@ -47,7 +47,7 @@ def score(statuses: dict[str, str]) -> tuple[int, int]:
 
 
 def report(out=sys.stdout) -> int:
-    by_file = results()
+    by_file = {source: statuses for source, statuses in results().items() if score(statuses)[1]}
     if not by_file:
         print("no mutation results in mutants/: run `make mutation`", file=out)
         return 1
