@@ -31,7 +31,7 @@ from services.persistence.tables import (
     OverrideRow,
     UserRow,
 )
-from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from services.persistence.versions import bump_versions
 
 logger = logging.getLogger(__name__)
@@ -53,28 +53,35 @@ async def import_dataset(
 ) -> ImportReport:
     """Validate `document`, then upsert it atomically. Raises `DatasetError` and writes nothing if
     any part is bad."""
+    async with uows() as uow:
+        report = await write_dataset(uow, document, now, progress)
+        await uow.commit()
+    return report
+
+
+async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datetime, progress: Progress | None = None) -> ImportReport:
+    """`import_dataset` inside a unit of work the caller commits: the Partner Center import writes a
+    JSON dataset and its CSV files in one transaction this way."""
     validate_dataset(document)
     report = progress or (lambda _section, _done, _total: None)
-    async with uows() as uow:
-        session = uow.session
-        catalog = parse_catalog(document["catalog"]) if "catalog" in document else await uow.repository.active_catalog()
-        await _check_references(session, document, catalog)
-        catalog_changed = await _store_catalog(session, document.get("catalog"), now)
-        touched: set[str] = set()
-        counts: dict[str, int] = {}
-        written = 0
-        for section, writer in _WRITERS:
-            rows = document.get(section, ())
-            if rows:
-                organizations, changed = await writer(session, rows, report)
-                touched |= organizations
-                written += changed
-            counts[section] = len(rows)
-        dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
-        touched |= moved_from
-        if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
-            await bump_versions(session, touched)
-        await uow.commit()
+    session = uow.session
+    catalog = parse_catalog(document["catalog"]) if "catalog" in document else await uow.repository.active_catalog()
+    await _check_references(session, document, catalog)
+    catalog_changed = await _store_catalog(session, document.get("catalog"), now)
+    touched: set[str] = set()
+    counts: dict[str, int] = {}
+    written = 0
+    for section, writer in _WRITERS:
+        rows = document.get(section, ())
+        if rows:
+            organizations, changed = await writer(session, rows, report)
+            touched |= organizations
+            written += changed
+        counts[section] = len(rows)
+    dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
+    touched |= moved_from
+    if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
+        await bump_versions(session, touched)
     logger.info("dataset imported", extra={"counts": counts, "dissolved_links": dissolved})
     version = document["catalog"]["version"] if "catalog" in document else None
     return ImportReport(counts, version, catalog_changed, dissolved, tuple(sorted(touched)))
@@ -292,3 +299,9 @@ async def _store_catalog(session: AsyncSession, raw: Mapping[str, Any] | None, n
     session.add(CatalogRow(version=raw["version"], document=document, imported_at=now))
     await session.flush()
     return True
+
+
+# --- shared with the Partner Center import (services/partner_center/), which streams CSV rows
+# into these same upserts rather than keeping a second implementation.
+upsert = _upsert
+replace_children = _replace_children
