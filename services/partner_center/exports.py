@@ -113,6 +113,9 @@ class _Completions:
         return True
 
     async def finish(self) -> None:
+        if self.context.organizations:
+            await self.writer.check_organizations(self.context.file.name, ((o, line, column) for o, (line, column) in self.context.organizations.items()))
+            self.context.organizations.clear()
         if self.chunk:
             await self.writer.write_completions(self.context.file.name, self.chunk)
             self.chunk = []

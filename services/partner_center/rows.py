@@ -3,7 +3,7 @@ parsed with the file's conventions, each error naming `FILE:LINE:COLUMN`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.errors import DatasetError
@@ -19,6 +19,8 @@ class RowContext:
     names: CatalogNames
     organization: str | None  # `--org`
     skipped: Skipped
+    # Organisations rows named, skipped rows too, first line and column each: checked a chunk at a time.
+    organizations: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def error(self, line: int, column: str, text: str) -> DatasetError:
         return problem(self.file.name, line, self.file.column(column_key(column)), text)

@@ -36,6 +36,7 @@ def read_completion(context: RowContext, line: int, row: dict[str, str]) -> Comp
     if expires_at is not None and expires_at <= earned_at:
         raise context.error(line, "ExpirationDate", "must be after TrainingCompletionDate")
     organization, column = _organization(context, line, row)
+    context.organizations.setdefault(organization, (line, column))
     title, activity = context.text(row, "TrainingTitle"), context.text(row, "TrainingActivityId")
     if column_key("ActivationStatus") in context.file.keys and context.text(row, "ActivationStatus").casefold() != "active":
         context.skipped.add(NOT_ACTIVE, context.text(row, "ActivationStatus"))
