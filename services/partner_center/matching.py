@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from services.domain.catalog import Catalog, Competency, Option
 
 # AZ-104, MS-102, 70-533, MB2-715: an exam number, not followed by more of a course id (AZ-104T00).
-EXAM_CODE = re.compile(r"(?<![\w-])((?:[A-Za-z]{2,3}\d?|\d{2})-\d{3})(?![\w-])")
+EXAM_CODE = re.compile(r"(?<![A-Za-z0-9])((?:[A-Za-z]{2,3}\d?|\d{2})-\d{3})(?![\w-])")
 
 
 _UNSEEN = object()
