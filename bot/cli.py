@@ -173,17 +173,18 @@ async def import_partner_center(args: argparse.Namespace, settings: Settings, se
 
 
 def describe_changes(report: ExportReport) -> str:
-    """`added 3 users, 5 achievements; changed 1 metric value; 120 unchanged` (or "would add ...")."""
+    """`added 3 user(s), 5 achievement(s); changed 1 metric value(s); 120 row(s) already up to date`
+    (or "would add ...")."""
     labels = {"users": "user(s)", "msa_links": "MSA link(s)", "achievements": "achievement(s)", "metrics": "metric value(s)", "held_levels": "held level(s)", "memberships": "membership(s)"}
     parts = []
     for verb, attribute in (("add", "added"), ("change", "changed"), ("remove", "removed")):
         items = [f"{getattr(c, attribute):,} {labels[s]}" for s, c in report.changes.items() if getattr(c, attribute)]
         if items:
             parts.append(f"{'would ' + verb if report.dry_run else attribute} {', '.join(items)}")
-    unchanged = sum(c.unchanged for c in report.changes.values())
+    unchanged = report.unchanged_rows
     moved = f"; {report.dissolved_links} MSA link(s) {'would be ' if report.dry_run else ''}dissolved (moved to another organisation)" if report.dissolved_links else ""
     summary = "; ".join(parts) or ("would change nothing" if report.dry_run else "changed nothing")
-    return f"{'dry run, nothing written: ' if report.dry_run else ''}{summary}; {unchanged:,} already up to date{moved}"
+    return f"{'dry run, nothing written: ' if report.dry_run else ''}{summary}; {unchanged:,} row(s) already up to date{moved}"
 
 
 def package_app(args: argparse.Namespace, settings: Settings, out) -> int:

@@ -5,6 +5,7 @@ length. `dry_run` does all of it, reports, and rolls back."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,7 @@ class ExportReport:
     skipped: tuple[str, ...]  # one line per kind (SPEC 4.8)
     warnings: tuple[str, ...]
     dissolved_links: int
+    unchanged_rows: int  # counted rows whose records were all stored as they say already
     organizations: tuple[str, ...]  # every organisation whose data changed
     datasets: tuple[ImportReport, ...]  # the JSON datasets written in the same transaction
     dry_run: bool
@@ -74,7 +76,7 @@ async def import_exports(
         if not dry_run:
             await uow.commit()
     touched = set(writer.touched).union(*(d.organizations for d in datasets))
-    report = ExportReport(tuple(files), writer.changes, tuple(skipped.lines()), tuple(writer.warnings), writer.dissolved, tuple(sorted(touched)), datasets, dry_run)
+    report = ExportReport(tuple(files), writer.changes, tuple(skipped.lines()), tuple(writer.warnings), writer.dissolved, writer.unchanged_rows, tuple(sorted(touched)), datasets, dry_run)
     logger.info("partner center exports imported", extra={"files": len(files), "dry_run": dry_run, "skipped": skipped.total})
     return report
 
@@ -128,9 +130,11 @@ class _MetricMonths:
     def __init__(self, writer: ExportWriter, context: RowContext):
         self.writer, self.context = writer, context
         self.unique: dict[tuple[str, str], MetricMonth] = {}
+        self.rows: Counter[tuple[str, str]] = Counter()
 
     async def add(self, record: MetricMonth) -> bool:
         earlier = self.unique.setdefault((record.metric, record.month), record)
+        self.rows[(record.metric, record.month)] += 1
         if earlier.value != record.value:
             file = self.context.file
             raise problem(file.name, record.line, file.column("metricmonthlycontribution"),
@@ -141,7 +145,7 @@ class _MetricMonths:
 
     async def finish(self) -> None:
         assert self.context.organization is not None
-        await self.writer.write_metric_months(self.context.file.name, self.context.organization, list(self.unique.values()))
+        await self.writer.write_metric_months(self.context.file.name, self.context.organization, list(self.unique.values()), self.rows)
 
 
 class _HeldLevels:
@@ -150,8 +154,10 @@ class _HeldLevels:
     def __init__(self, writer: ExportWriter, context: RowContext):
         self.writer, self.context = writer, context
         self.latest: dict[tuple[str, str], HeldRow] = {}
+        self.rows = 0
 
     async def add(self, record: HeldRow) -> bool:
+        self.rows += 1
         key = (record.competency, record.level)
         if key not in self.latest or record.ends_on > self.latest[key].ends_on:
             self.latest[key] = record
@@ -159,7 +165,7 @@ class _HeldLevels:
 
     async def finish(self) -> None:
         assert self.context.organization is not None
-        await self.writer.write_held(self.context.file.name, self.context.organization, list(self.latest.values()))
+        await self.writer.write_held(self.context.file.name, self.context.organization, list(self.latest.values()), self.rows)
 
 
 _HANDLERS: dict[str, tuple[Callable[..., Any], Any]] = {

@@ -3,7 +3,7 @@ a chunk at a time, counting what each write adds and changes (SPEC 4.8)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,13 +28,7 @@ LINK_COLUMNS = ("purpose", "linked_at", "dissolved_at")  # a stored link is kept
 class Changes:
     added: int = 0
     changed: int = 0
-    unchanged: int = 0
     removed: int = 0
-
-    def count(self, total: int, added: int, written: int) -> None:
-        self.added += added
-        self.changed += written - added
-        self.unchanged += total - written
 
 
 SECTIONS = ("users", "msa_links", "achievements", "metrics", "held_levels", "memberships")
@@ -49,6 +43,7 @@ class ExportWriter:
         self.changes = {section: Changes() for section in SECTIONS}
         self.touched: set[str] = set()
         self.dissolved = 0
+        self.unchanged_rows = 0  # counted rows that found everything they say already stored
         self.warnings: list[str] = []
         self._warned: set[tuple] = set()
         self._known_organizations: set[str] = set()
@@ -76,20 +71,25 @@ class ExportWriter:
 
     async def write_completions(self, file: str, chunk: Sequence[Completion]) -> None:
         await self.check_organizations(file, ((c.organization, c.line, c.organization_column) for c in chunk))
-        user_ids = await self._users_for(chunk)
+        user_ids, new_users = await self._users_for(chunk)
+        msas = sorted({c.msa for c in chunk})
+        stored_links = set((await self.session.execute(select(MsaLinkRow.user_id, MsaLinkRow.msa).where(MsaLinkRow.msa.in_(msas)))).all())
         links = {(user_ids[i], c.msa): c.organization for i, c in enumerate(chunk)}
-        added = await upsert(self.session, MsaLinkRow, [
-            {"user_id": user, "msa": msa, "purpose": "both", "linked_at": self.linked_at, "dissolved_at": None} for user, msa in links
+        new_links = {key for key in links if key not in stored_links}
+        await upsert(self.session, MsaLinkRow, [
+            {"user_id": user, "msa": msa, "purpose": "both", "linked_at": self.linked_at, "dissolved_at": None} for user, msa in sorted(new_links)
         ], keep=LINK_COLUMNS)
-        self.changes["msa_links"].count(len(links), added, added)
-        if added:
-            self.touched |= set(links.values())
-        await self._write_achievements(chunk)
-        dissolved, moved_from = await dissolve_superseded_links(self.session, {c.msa for c in chunk})
+        self.changes["msa_links"].added += len(new_links)
+        self.touched |= {links[key] for key in new_links}
+        changed_achievements = await self._write_achievements(chunk, msas)
+        for i, c in enumerate(chunk):
+            if user_ids[i] not in new_users and (user_ids[i], c.msa) not in new_links and i not in changed_achievements:
+                self.unchanged_rows += 1
+        dissolved, moved_from = await dissolve_superseded_links(self.session, set(msas))
         self.dissolved += dissolved
         self.touched |= moved_from
 
-    async def _users_for(self, chunk: Sequence[Completion]) -> list[str]:
+    async def _users_for(self, chunk: Sequence[Completion]) -> tuple[list[str], set[str]]:
         """Each row's user: by `AADUserId`, else `CorpEmail` (case-insensitive), within the row's
         organisation; else the user an earlier import created for it; else a new employee."""
         organizations = sorted({c.organization for c in chunk})
@@ -130,29 +130,34 @@ class ExportWriter:
         if created:
             await upsert(self.session, UserRow, list(created.values()))
             self.touched |= {u["organization_id"] for u in created.values()}
-        distinct = len(set(found))
-        self.changes["users"].count(distinct, len(created), len(created))
-        return found
+        self.changes["users"].added += len(created)
+        return found, set(created)
 
-    async def _write_achievements(self, chunk: Sequence[Completion]) -> None:
+    async def _write_achievements(self, chunk: Sequence[Completion], msas: list[str]) -> set[int]:
+        """Upserts the chunk's achievements; returns the indexes of the rows that add or change one."""
+        stored = {
+            (r.msa, r.code, r.earned_at): (r.expires_at, r.kind)
+            for r in await self.session.execute(
+                select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind).where(AchievementRow.msa.in_(msas))
+            )
+        }
         rows = {
             (c.msa, c.code, c.earned_at): {"msa": c.msa, "code": c.code, "earned_at": c.earned_at, "expires_at": c.expires_at, "kind": c.kind}
             for c in chunk
         }
-        msas = sorted({c.msa for c in chunk})
-        stored = {
-            (r.msa, r.code, r.earned_at)
-            for r in await self.session.execute(select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at).where(AchievementRow.msa.in_(msas)))
-        }
-        written = await upsert(self.session, AchievementRow, list(rows.values()))
-        added = sum(1 for key in rows if key not in stored)
-        self.changes["achievements"].count(len(rows), added, written)
-        if written:
-            self.touched |= {c.organization for c in chunk}
+        differing = {key for key, row in rows.items() if stored.get(key, (None, None)) != (row["expires_at"], row["kind"])}
+        if differing:
+            await upsert(self.session, AchievementRow, [rows[key] for key in sorted(differing)])
+            self.touched |= {c.organization for c in chunk if (c.msa, c.code, c.earned_at) in differing}
+        changes = self.changes["achievements"]
+        changes.added += sum(1 for key in differing if key not in stored)
+        changes.changed += sum(1 for key in differing if key in stored)
+        return {i for i, c in enumerate(chunk) if (c.msa, c.code, c.earned_at) in differing}
 
     # --- CompetencyPerformanceRequirement ------------------------------------------------------
 
-    async def write_metric_months(self, file: str, organization: str, months: Sequence[MetricMonth]) -> None:
+    async def write_metric_months(self, file: str, organization: str, months: Sequence[MetricMonth], rows_per_month: Mapping[tuple[str, str], int]) -> None:
+        """One value per (metric, month); `rows_per_month` says how many rows of the file gave it."""
         await self.check_organizations(file, [(organization, 1, "--org")])
         if not months:
             return
@@ -163,12 +168,14 @@ class ExportWriter:
                 .where(MetricValueRow.organization_id == organization, MetricValueRow.metric.in_(sorted({m.metric for m in months})))
             )
         }
-        written = await upsert(self.session, MetricValueRow, [
-            {"organization_id": organization, "metric": m.metric, "month": m.month, "value": m.value} for m in months
-        ])
-        self.changes["metrics"].count(len(months), sum(1 for m in months if (m.metric, m.month) not in stored), written)
-        if written:
+        differing = [m for m in months if stored.get((m.metric, m.month)) != m.value]
+        changed_keys = {(m.metric, m.month) for m in differing}
+        if differing:
+            await upsert(self.session, MetricValueRow, [{"organization_id": organization, "metric": m.metric, "month": m.month, "value": m.value} for m in differing])
             self.touched.add(organization)
+        self.changes["metrics"].added += sum(1 for m in differing if (m.metric, m.month) not in stored)
+        self.changes["metrics"].changed += sum(1 for m in differing if (m.metric, m.month) in stored)
+        self.unchanged_rows += sum(n for key, n in rows_per_month.items() if key not in changed_keys)
 
     async def compare_thresholds(self, file: str, organization: str, month: MetricMonth) -> None:
         """SPEC 4.8: a Partner Center threshold that differs from the catalog's is a warning."""
@@ -199,8 +206,9 @@ class ExportWriter:
 
     # --- CompetencySummaryHistory --------------------------------------------------------------
 
-    async def write_held(self, file: str, organization: str, held: Sequence[HeldRow]) -> None:
-        """The file's counting rows become the organisation's held levels, replacing the stored ones."""
+    async def write_held(self, file: str, organization: str, held: Sequence[HeldRow], rows: int) -> None:
+        """The file's counting rows (`rows` of them, `held` once per level) become the organisation's
+        held levels, replacing the stored ones; the membership follows them."""
         await self.check_organizations(file, [(organization, 1, "--org")])
         wanted = {(h.competency, h.level): h.since for h in held}
         stored = {
@@ -213,8 +221,8 @@ class ExportWriter:
         changes = self.changes["held_levels"]
         changes.added += len(wanted.keys() - stored.keys())
         changes.removed += len(stored.keys() - wanted.keys())
-        changes.changed += sum(1 for key in wanted.keys() & stored.keys() if wanted[key] != stored[key])
-        changes.unchanged += sum(1 for key in wanted.keys() & stored.keys() if wanted[key] == stored[key])
+        changed = sum(1 for key in wanted.keys() & stored.keys() if wanted[key] != stored[key])
+        changes.changed += changed
         level = "gold" if any(h.level == "gold" for h in held) else "silver" if held else "none"
         expires_on: date | None = max((h.ends_on for h in held), default=None)
         membership = await self.session.execute(
@@ -223,7 +231,8 @@ class ExportWriter:
             .where((OrganizationRow.membership_level.is_distinct_from(level)) | (OrganizationRow.membership_expires_on.is_distinct_from(expires_on)))
             .values(membership_level=level, membership_expires_on=expires_on)
         )
-        self.changes["memberships"].count(1, 0, membership.rowcount)
+        self.changes["memberships"].changed += membership.rowcount
+        self.unchanged_rows += rows - len(wanted.keys() - stored.keys()) - changed
         if written or membership.rowcount:
             self.touched.add(organization)
 

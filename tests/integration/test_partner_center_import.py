@@ -64,10 +64,11 @@ async def test_the_exports_give_the_figures_they_imply(form, uows, tmp_path):
         ("cloud-platform", "silver", date(2026, 3, 1)), ("data-analytics", "silver", date(2025, 12, 1)),
     ]
     assert (evaluation.snapshot.membership.level, evaluation.snapshot.membership.expires_on) == ("silver", date(2027, 2, 28))
-    assert {s: (c.added, c.changed, c.unchanged, c.removed) for s, c in report.changes.items()} == {
-        "users": (2, 0, 1, 0), "msa_links": (3, 0, 0, 0), "achievements": (4, 0, 0, 0),
-        "metrics": (12, 0, 0, 0), "held_levels": (2, 0, 0, 0), "memberships": (0, 1, 0, 0),
+    assert {s: (c.added, c.changed, c.removed) for s, c in report.changes.items()} == {
+        "users": (2, 0, 0), "msa_links": (3, 0, 0), "achievements": (4, 0, 0),
+        "metrics": (12, 0, 0), "held_levels": (2, 0, 0), "memberships": (0, 1, 0),
     }
+    assert report.unchanged_rows == 0  # Anna was known, but her MSA link is new
     assert list(report.skipped) == SKIPPED
     assert list(report.warnings) == [
         f"{tmp_path / f'CompetencyPerformanceRequirement-{form}.csv'}:14: Cloud Platform (Azure consumption): "
@@ -86,7 +87,19 @@ async def test_a_second_import_of_the_same_files_changes_nothing(form, uows, eng
     assert await dump_database(engine) == first
     assert all(c.added == c.changed == c.removed == 0 for c in report.changes.values())
     assert report.organizations == ()
-    assert sum(c.unchanged for c in report.changes.values()) == 3 + 3 + 4 + 12 + 2 + 1
+    assert report.unchanged_rows == 4 + 13 + 2  # every counted row of the three files
+
+
+async def test_a_later_export_that_renews_a_certification_changes_only_that_achievement(uows, tmp_path):
+    await import_dataset(uows, organization_dataset(), NOW)
+    await _import(uows, tmp_path, "us")
+    rows = [list(r) for r in TRAININGS]
+    rows[0][TRAINING_HEADER.index("ExpirationDate")] = date(2028, 3, 15)  # Anna renewed AZ-104
+
+    report = await import_exports(uows, [write_csv(tmp_path / "later.csv", TRAINING_HEADER, rows)], NOW)
+
+    assert {s: (c.added, c.changed) for s, c in report.changes.items() if c.added or c.changed} == {"achievements": (0, 1)}
+    assert report.unchanged_rows == 3 and report.organizations == (ORG,)
 
 
 async def test_the_us_and_german_forms_store_the_same_rows(uows, engine, tmp_path):
@@ -132,9 +145,9 @@ def test_the_command_imports_a_json_dataset_and_the_csvs_in_one_go(database_url,
     assert main(["import", *files, "--org", ORG]) == 0
     done = capsys.readouterr()
 
-    assert "dry run, nothing written: would add 2 user(s), 3 MSA link(s), 4 achievement(s), 12 metric value(s), 2 held level(s); would change 1 membership(s); 1 already up to date" in dry.out
+    assert "dry run, nothing written: would add 2 user(s), 3 MSA link(s), 4 achievement(s), 12 metric value(s), 2 held level(s); would change 1 membership(s); 0 row(s) already up to date" in dry.out
     assert "imported 2 organizations, 1 users" in done.out
-    assert "added 2 user(s), 3 MSA link(s), 4 achievement(s), 12 metric value(s), 2 held level(s); changed 1 membership(s); 1 already up to date" in done.out
+    assert "added 2 user(s), 3 MSA link(s), 4 achievement(s), 12 metric value(s), 2 held level(s); changed 1 membership(s); 0 row(s) already up to date" in done.out
     assert done.err.splitlines()[1:] == SKIPPED and done.err.startswith("warning: ")
 
 
