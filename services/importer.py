@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -49,39 +50,33 @@ class ImportReport:
 
 
 async def import_dataset(
-    uows: UnitOfWorkFactory, document: Mapping[str, Any], now: datetime, progress: Progress | None = None
+    uows: UnitOfWorkFactory, document: Mapping[str, Any], now: datetime, progress: Progress | None = None, commit: bool = True
 ) -> ImportReport:
     """Validate `document`, then upsert it atomically. Raises `DatasetError` and writes nothing if
     any part is bad."""
-    async with uows() as uow:
-        report = await write_dataset(uow, document, now, progress)
-        await uow.commit()
-    return report
-
-
-async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datetime, progress: Progress | None = None) -> ImportReport:
-    """`import_dataset` inside a unit of work the caller commits: the Partner Center import writes a
-    JSON dataset and its CSV files in one transaction this way."""
     validate_dataset(document)
     report = progress or (lambda _section, _done, _total: None)
-    session = uow.session
-    catalog = parse_catalog(document["catalog"]) if "catalog" in document else await uow.repository.active_catalog()
-    await _check_references(session, document, catalog)
-    catalog_changed = await _store_catalog(session, document.get("catalog"), now)
-    touched: set[str] = set()
-    counts: dict[str, int] = {}
-    written = 0
-    for section, writer in _WRITERS:
-        rows = document.get(section, ())
-        if rows:
-            organizations, changed = await writer(session, rows, report)
-            touched |= organizations
-            written += changed
-        counts[section] = len(rows)
-    dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
-    touched |= moved_from
-    if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
-        await bump_versions(session, touched)
+    async with uows() as uow:
+        session = uow.session
+        catalog = parse_catalog(document["catalog"]) if "catalog" in document else await uow.repository.active_catalog()
+        await _check_references(session, document, catalog)
+        catalog_changed = await _store_catalog(session, document.get("catalog"), now)
+        touched: set[str] = set()
+        counts: dict[str, int] = {}
+        written = 0
+        for section, writer in _WRITERS:
+            rows = document.get(section, ())
+            if rows:
+                organizations, changed = await writer(session, rows, report)
+                touched |= organizations
+                written += changed
+            counts[section] = len(rows)
+        dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
+        touched |= moved_from
+        if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
+            await bump_versions(session, touched)
+        if commit:
+            await uow.commit()
     logger.info("dataset imported", extra={"counts": counts, "dissolved_links": dissolved})
     version = document["catalog"]["version"] if "catalog" in document else None
     return ImportReport(counts, version, catalog_changed, dissolved, tuple(sorted(touched)))
@@ -301,7 +296,19 @@ async def _store_catalog(session: AsyncSession, raw: Mapping[str, Any] | None, n
     return True
 
 
-# --- shared with the Partner Center import (services/partner_center/), which streams CSV rows
-# into these same upserts rather than keeping a second implementation.
+# --- shared with the Partner Center import (services/partner_center/), which writes a JSON dataset
+# and its CSV files in one transaction and streams CSV rows into these same upserts.
+
+
+async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datetime, progress: Progress | None = None) -> ImportReport:
+    """`import_dataset` inside a unit of work that the caller commits (or, for a dry run, does not)."""
+
+    @asynccontextmanager
+    async def borrowed() -> AsyncIterator[UnitOfWork]:
+        yield uow
+
+    return await import_dataset(borrowed, document, now, progress, commit=False)  # type: ignore[arg-type]
+
+
 upsert = _upsert
 replace_children = _replace_children
