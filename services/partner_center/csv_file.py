@@ -40,6 +40,7 @@ class CsvFile:
         self.delimiter = ","
         self.columns: tuple[str, ...] = ()  # as the header writes them
         self.keys: tuple[str, ...] = ()  # normalised
+        self.header_line = 1  # 2 after Excel's `sep=;` line
 
     def __enter__(self) -> CsvFile:
         self._handle = self.path.open("rb")

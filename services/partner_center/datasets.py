@@ -18,9 +18,6 @@ class Dataset:
     optional: tuple[str, ...] = ()
     needs_org: bool = False  # no organisation column: `--org` says whose it is
 
-    def keys(self, *names: str) -> tuple[str, ...]:
-        return tuple(column_key(n) for n in names)
-
 
 TRAINING_COMPLETIONS = Dataset(
     name="TrainingCompletions",
