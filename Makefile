@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bot_bench.py
 	$(BIN)/python bench/alert_bench.py
 	$(BIN)/python bench/nlu_bench.py
+	$(BIN)/python bench/partner_center_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis competency-bot.db* mutants

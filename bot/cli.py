@@ -25,6 +25,7 @@ from services.errors import DatasetError, DomainError
 from services.alert_scan import scan_alerts
 from services.importer import ImportReport, import_dataset
 from services.outbox import list_alerts
+from services.partner_center.exports import ExportReport, import_exports
 from services.progress import organization_progress
 from services.reporting import evaluation_json
 from services.settings import Settings
@@ -44,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply the database migrations")
 
-    importer = commands.add_parser("import", help="validate a dataset file and upsert it in one transaction")
-    importer.add_argument("file", type=Path, help="a JSON dataset (see contract/dataset.schema.json)")
+    importer = commands.add_parser("import", help="validate a dataset or Partner Center export CSVs and upsert them in one transaction")
+    importer.add_argument("file", type=Path, nargs="+", help="a JSON dataset (see contract/dataset.schema.json) or a Partner Center export CSV (SPEC 4.8)")
+    importer.add_argument("--org", metavar="ORG_ID", help="the organisation the CSV files belong to (needed where a file has no organisation column)")
+    importer.add_argument("--dry-run", action="store_true", help="report what would be added, changed and skipped, and write nothing")
 
     commands.add_parser("demo", help="import the bundled demo dataset (dates relative to today)")
 
@@ -125,11 +128,63 @@ def read_dataset(path: Path, max_bytes: int) -> dict:
     return parse_dataset(raw)
 
 
-def _print_import(report: ImportReport, out) -> None:
+def _print_import(report: ImportReport, out, would: bool = False) -> None:
     counts = ", ".join(f"{n:,} {section}" for section, n in report.counts.items() if n)
     catalog = f"; catalog {report.catalog_version} {'now active' if report.catalog_changed else 'unchanged'}" if report.catalog_version else ""
     moved = f"; {report.dissolved_links} MSA link(s) dissolved (moved to another organisation)" if report.dissolved_links else ""
-    print(f"imported {counts or 'nothing'}{catalog}{moved}", file=out)
+    print(f"{'dry run, nothing written: would import' if would else 'imported'} {counts or 'nothing'}{catalog}{moved}", file=out)
+
+
+# --- Partner Center exports (SPEC 4.8) -----------------------------------------------------------
+
+
+def is_json_dataset(path: Path) -> bool:
+    """A `.json` file, or one whose first character is `{`: a CSV header never starts so."""
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return False  # reported when the file is opened for the import
+    return start[:1] in (b"{", b"[")
+
+
+async def import_partner_center(args: argparse.Namespace, settings: Settings, services, out) -> tuple[str, ...]:
+    """Every file in one transaction; returns the organisations whose data changed (none on a dry run)."""
+    for path in args.file:
+        if not path.exists():
+            raise UsageError(f"no such file: {path}")
+        if path.is_dir():
+            raise UsageError(f"is a directory: {path}")
+    documents = [read_dataset(path, settings.import_max_bytes) for path in args.file if is_json_dataset(path)]
+    csv_paths = [path for path in args.file if not is_json_dataset(path)]
+    report = await import_exports(services.uows, csv_paths, now(), documents=documents, organization=args.org, dry_run=args.dry_run, progress=TerminalProgress())
+    for dataset in report.datasets:
+        _print_import(dataset, out, would=report.dry_run)
+    for read in report.files:
+        print(f"read {read.name}: {read.dataset}, {read.rows:,} row(s), {read.counted:,} counted", file=out)
+    print(describe_changes(report), file=out)
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    for line in report.skipped:
+        print(line, file=sys.stderr)
+    return () if report.dry_run else report.organizations
+
+
+def describe_changes(report: ExportReport) -> str:
+    """`added 3 user(s), 5 achievement(s); changed 1 metric value(s); 120 row(s) already up to date`
+    (or "would add ...")."""
+    labels = {"users": "user(s)", "msa_links": "MSA link(s)", "achievements": "achievement(s)", "metrics": "metric value(s)", "held_levels": "held level(s)", "memberships": "membership(s)"}
+    parts = []
+    for verb, attribute in (("add", "added"), ("change", "changed"), ("remove", "removed")):
+        items = [f"{getattr(c, attribute):,} {labels[s]}" for s, c in report.changes.items() if getattr(c, attribute)]
+        if items:
+            parts.append(f"{'would ' + verb if report.dry_run else attribute} {', '.join(items)}")
+    unchanged = report.unchanged_rows
+    moved = f"; {report.dissolved_links} MSA link(s) {'would be ' if report.dry_run else ''}dissolved (moved to another organisation)" if report.dissolved_links else ""
+    summary = "; ".join(parts) or ("would change nothing" if report.dry_run else "changed nothing")
+    return f"{'dry run, nothing written: ' if report.dry_run else ''}{summary}; {unchanged:,} row(s) already up to date{moved}"
 
 
 def package_app(args: argparse.Namespace, settings: Settings, out) -> int:
@@ -180,8 +235,13 @@ async def run(args: argparse.Namespace, settings: Settings, out=None) -> int:
 
             migration = await upgrade_database(services.engine)
             print(migration.describe(), file=out)
+        elif args.command == "import" and (len(args.file) > 1 or args.org or args.dry_run or not is_json_dataset(args.file[0])):
+            organizations = await import_partner_center(args, settings, services, out)
+            if organizations:
+                scan = await scan_alerts(services.uows, now(), organizations)
+                print(f"alert scan: {scan.new_causes} new cause(s), {scan.cleared_causes} cleared, {scan.queued_deliveries} delivery(ies) queued", file=out)
         elif args.command in ("import", "demo"):
-            document = read_dataset(args.file, settings.import_max_bytes) if args.command == "import" else build_demo_dataset(now())
+            document = read_dataset(args.file[0], settings.import_max_bytes) if args.command == "import" else build_demo_dataset(now())
             report = await import_dataset(services.uows, document, now(), TerminalProgress())
             _print_import(report, out)
             if report.organizations:  # every organisation the import touched is scanned for alert causes

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +32,7 @@ from services.persistence.tables import (
     OverrideRow,
     UserRow,
 )
-from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from services.persistence.versions import bump_versions
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class ImportReport:
 
 
 async def import_dataset(
-    uows: UnitOfWorkFactory, document: Mapping[str, Any], now: datetime, progress: Progress | None = None
+    uows: UnitOfWorkFactory, document: Mapping[str, Any], now: datetime, progress: Progress | None = None, commit: bool = True
 ) -> ImportReport:
     """Validate `document`, then upsert it atomically. Raises `DatasetError` and writes nothing if
     any part is bad."""
@@ -74,7 +75,8 @@ async def import_dataset(
         touched |= moved_from
         if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
             await bump_versions(session, touched)
-        await uow.commit()
+        if commit:
+            await uow.commit()
     logger.info("dataset imported", extra={"counts": counts, "dissolved_links": dissolved})
     version = document["catalog"]["version"] if "catalog" in document else None
     return ImportReport(counts, version, catalog_changed, dissolved, tuple(sorted(touched)))
@@ -292,3 +294,21 @@ async def _store_catalog(session: AsyncSession, raw: Mapping[str, Any] | None, n
     session.add(CatalogRow(version=raw["version"], document=document, imported_at=now))
     await session.flush()
     return True
+
+
+# --- shared with the Partner Center import (services/partner_center/), which writes a JSON dataset
+# and its CSV files in one transaction and streams CSV rows into these same upserts.
+
+
+async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datetime, progress: Progress | None = None) -> ImportReport:
+    """`import_dataset` inside a unit of work that the caller commits (or, for a dry run, does not)."""
+
+    @asynccontextmanager
+    async def borrowed() -> AsyncIterator[UnitOfWork]:
+        yield uow
+
+    return await import_dataset(borrowed, document, now, progress, commit=False)  # type: ignore[arg-type]
+
+
+upsert = _upsert
+replace_children = _replace_children

@@ -1,0 +1,242 @@
+"""Rows of Partner Center exports written through the dataset importer's upserts and the R4 rule,
+a chunk at a time, counting what each write adds and changes (SPEC 4.8)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.associations import dissolve_superseded_links
+from services.domain.catalog import Catalog, MetricRequirement
+from services.errors import DatasetError
+from services.importer import replace_children, upsert
+from services.partner_center.csv_file import problem
+from services.partner_center.performance import MetricMonth
+from services.partner_center.status import HeldRow
+from services.partner_center.training import Completion
+from services.persistence.tables import AchievementRow, HeldLevelRow, MetricValueRow, MsaLinkRow, OrganizationRow, UserRow
+
+LINK_COLUMNS = ("purpose", "linked_at", "dissolved_at")  # a stored link is kept as it is: the bot or R4 may have moved it
+
+
+@dataclass
+class Changes:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+
+SECTIONS = ("users", "msa_links", "achievements", "metrics", "held_levels", "memberships")
+
+
+class ExportWriter:
+    def __init__(self, session: AsyncSession, catalog: Catalog, now: datetime):
+        self.session = session
+        self.catalog = catalog
+        # Partner Center lists only associations it already counts: the link counts at once (R3).
+        self.linked_at = now - timedelta(hours=catalog.settings.visibility_delay_hours)
+        self.changes = {section: Changes() for section in SECTIONS}
+        self.touched: set[str] = set()
+        self.dissolved = 0
+        self.unchanged_rows = 0  # counted rows that found everything they say already stored
+        self.warnings: list[str] = []
+        self._warned: set[tuple] = set()
+        self._known_organizations: set[str] = set()
+        self._markets: dict[str, str] = {}
+
+    # --- organisations ------------------------------------------------------------------------
+
+    async def check_organizations(self, file: str, wanted: Iterable[tuple[str, int, str]]) -> None:
+        """Every (organisation, line, column) names a stored organisation, else `FILE:LINE:COLUMN`."""
+        first_line: dict[str, tuple[int, str]] = {}
+        for organization, line, column in wanted:
+            if organization not in self._known_organizations:
+                first_line.setdefault(organization, (line, column))
+        if not first_line:
+            return
+        found = set(await self.session.scalars(select(OrganizationRow.id).where(OrganizationRow.id.in_(sorted(first_line)))))
+        self._known_organizations |= found
+        for organization, (line, column) in sorted(first_line.items(), key=lambda item: item[1]):
+            if organization not in found:
+                if column == "--org":
+                    raise DatasetError("--org", f"unknown organization '{organization}'")
+                raise problem(file, line, column, f"unknown organization '{organization}'")
+
+    # --- TrainingCompletions --------------------------------------------------------------------
+
+    async def write_completions(self, file: str, chunk: Sequence[Completion]) -> None:
+        await self.check_organizations(file, ((c.organization, c.line, c.organization_column) for c in chunk))
+        user_ids, new_users = await self._users_for(chunk)
+        msas = sorted({c.msa for c in chunk})
+        stored_links = set((await self.session.execute(select(MsaLinkRow.user_id, MsaLinkRow.msa).where(MsaLinkRow.msa.in_(msas)))).all())
+        links = {(user_ids[i], c.msa): c.organization for i, c in enumerate(chunk)}
+        new_links = {key for key in links if key not in stored_links}
+        await upsert(self.session, MsaLinkRow, [
+            {"user_id": user, "msa": msa, "purpose": "both", "linked_at": self.linked_at, "dissolved_at": None} for user, msa in sorted(new_links)
+        ], keep=LINK_COLUMNS)
+        self.changes["msa_links"].added += len(new_links)
+        self.touched |= {links[key] for key in new_links}
+        changed_achievements = await self._write_achievements(chunk, msas)
+        for i, c in enumerate(chunk):
+            if user_ids[i] not in new_users and (user_ids[i], c.msa) not in new_links and i not in changed_achievements:
+                self.unchanged_rows += 1
+        dissolved, moved_from = await dissolve_superseded_links(self.session, set(msas))
+        self.dissolved += dissolved
+        self.touched |= moved_from
+
+    async def _users_for(self, chunk: Sequence[Completion]) -> tuple[list[str], set[str]]:
+        """Each row's user: by `AADUserId`, else `CorpEmail` (case-insensitive), within the row's
+        organisation; else the user an earlier import created for it; else a new employee."""
+        organizations = sorted({c.organization for c in chunk})
+        by_aad: dict[tuple[str, str], str] = {}
+        by_corp: dict[tuple[str, str], str] = {}
+        aads = {c.aad_object_id for c in chunk if c.aad_object_id}
+        if aads:
+            rows = await self.session.execute(
+                select(UserRow.id, UserRow.organization_id, UserRow.aad_object_id)
+                .where(UserRow.organization_id.in_(organizations), UserRow.aad_object_id.in_(sorted(aads | {a.upper() for a in aads})))
+            )
+            by_aad = {(r.organization_id, r.aad_object_id.casefold()): r.id for r in rows}
+        corps = {c.corp_email for c in chunk if c.corp_email}
+        if corps:
+            rows = await self.session.execute(
+                select(UserRow.id, UserRow.organization_id, UserRow.upn)
+                .where(UserRow.organization_id.in_(organizations), func.lower(UserRow.upn).in_(sorted(corps)))
+            )
+            by_corp = {(r.organization_id, r.upn.casefold()): r.id for r in rows}
+        wanted_ids = {new_user_id(c) for c in chunk}
+        by_id = set(await self.session.scalars(select(UserRow.id).where(UserRow.id.in_(sorted(wanted_ids)))))
+        created: dict[str, dict[str, Any]] = {}
+        found: list[str] = []
+        for c in chunk:
+            user = (c.aad_object_id and by_aad.get((c.organization, c.aad_object_id))) or (c.corp_email and by_corp.get((c.organization, c.corp_email)))
+            if not user:
+                user = new_user_id(c)
+                if user not in by_id and user not in created:
+                    created[user] = {
+                        "id": user, "organization_id": c.organization, "aad_object_id": c.aad_object_id, "upn": c.corp_email,
+                        "display_name": c.display_name, "roles": "employee", "locale": None, "left_on": None,
+                    }
+                if c.aad_object_id:  # later rows of this person in the chunk find the same user
+                    by_aad[(c.organization, c.aad_object_id)] = user
+                if c.corp_email:
+                    by_corp[(c.organization, c.corp_email)] = user
+            found.append(user)
+        if created:
+            await upsert(self.session, UserRow, list(created.values()))
+            self.touched |= {u["organization_id"] for u in created.values()}
+        self.changes["users"].added += len(created)
+        return found, set(created)
+
+    async def _write_achievements(self, chunk: Sequence[Completion], msas: list[str]) -> set[int]:
+        """Upserts the chunk's achievements; returns the indexes of the rows that add or change one."""
+        stored = {
+            (r.msa, r.code, r.earned_at): (r.expires_at, r.kind)
+            for r in await self.session.execute(
+                select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind).where(AchievementRow.msa.in_(msas))
+            )
+        }
+        rows = {
+            (c.msa, c.code, c.earned_at): {"msa": c.msa, "code": c.code, "earned_at": c.earned_at, "expires_at": c.expires_at, "kind": c.kind}
+            for c in chunk
+        }
+        differing = {key for key, row in rows.items() if stored.get(key, (None, None)) != (row["expires_at"], row["kind"])}
+        if differing:
+            await upsert(self.session, AchievementRow, [rows[key] for key in sorted(differing)])
+            self.touched |= {c.organization for c in chunk if (c.msa, c.code, c.earned_at) in differing}
+        changes = self.changes["achievements"]
+        changes.added += sum(1 for key in differing if key not in stored)
+        changes.changed += sum(1 for key in differing if key in stored)
+        return {i for i, c in enumerate(chunk) if (c.msa, c.code, c.earned_at) in differing}
+
+    # --- CompetencyPerformanceRequirement ------------------------------------------------------
+
+    async def write_metric_months(self, file: str, organization: str, months: Sequence[MetricMonth], rows_per_month: Mapping[tuple[str, str], int]) -> None:
+        """One value per (metric, month); `rows_per_month` says how many rows of the file gave it."""
+        await self.check_organizations(file, [(organization, 1, "--org")])
+        if not months:
+            return
+        stored = {
+            (r.metric, r.month): r.value
+            for r in await self.session.execute(
+                select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value)
+                .where(MetricValueRow.organization_id == organization, MetricValueRow.metric.in_(sorted({m.metric for m in months})))
+            )
+        }
+        differing = [m for m in months if stored.get((m.metric, m.month)) != m.value]
+        changed_keys = {(m.metric, m.month) for m in differing}
+        if differing:
+            await upsert(self.session, MetricValueRow, [{"organization_id": organization, "metric": m.metric, "month": m.month, "value": m.value} for m in differing])
+            self.touched.add(organization)
+        self.changes["metrics"].added += sum(1 for m in differing if (m.metric, m.month) not in stored)
+        self.changes["metrics"].changed += sum(1 for m in differing if (m.metric, m.month) in stored)
+        self.unchanged_rows += sum(n for key, n in rows_per_month.items() if key not in changed_keys)
+
+    async def compare_thresholds(self, file: str, organization: str, month: MetricMonth) -> None:
+        """SPEC 4.8: a Partner Center threshold that differs from the catalog's is a warning."""
+        if not month.thresholds:
+            return
+        market = self._markets.get(organization)
+        if market is None:
+            market = self._markets[organization] = await self.session.scalar(select(OrganizationRow.market).where(OrganizationRow.id == organization)) or "developed"
+        options = [month.option] if month.option else list(month.competency.options)
+        for level, theirs in month.thresholds:
+            ours = {
+                r.min.for_market(market)  # type: ignore[arg-type]
+                for option in options
+                for r in option.levels.get(level, ())  # type: ignore[call-overload]
+                if isinstance(r, MetricRequirement) and r.metric == month.metric
+            }
+            if not ours or theirs in ours:
+                continue
+            key = (month.competency.id, month.option.id if month.option else None, level, month.metric, theirs)
+            if key in self._warned:
+                continue
+            self._warned.add(key)
+            where = month.competency.name.en + (f" ({month.option.name.en})" if month.option else "")
+            catalog = " or ".join(f"{value:,g}" for value in sorted(ours))
+            self.warnings.append(
+                f"{file}:{month.line}: {where}: Partner Center's {level.capitalize()} threshold for {self.catalog.metric_name(month.metric)} is {theirs:,g}, the catalog's {catalog}"
+            )
+
+    # --- CompetencySummaryHistory --------------------------------------------------------------
+
+    async def write_held(self, file: str, organization: str, held: Sequence[HeldRow], rows: int) -> None:
+        """The file's counting rows (`rows` of them, `held` once per level) become the organisation's
+        held levels, replacing the stored ones; the membership follows them."""
+        await self.check_organizations(file, [(organization, 1, "--org")])
+        wanted = {(h.competency, h.level): h.since for h in held}
+        stored = {
+            (r.competency, r.level): r.since
+            for r in await self.session.execute(select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization))
+        }
+        written = await replace_children(self.session, HeldLevelRow, [organization], [
+            {"organization_id": organization, "competency": competency, "level": level, "since": since} for (competency, level), since in wanted.items()
+        ])
+        changes = self.changes["held_levels"]
+        changes.added += len(wanted.keys() - stored.keys())
+        changes.removed += len(stored.keys() - wanted.keys())
+        changed = sum(1 for key in wanted.keys() & stored.keys() if wanted[key] != stored[key])
+        changes.changed += changed
+        level = "gold" if any(h.level == "gold" for h in held) else "silver" if held else "none"
+        expires_on: date | None = max((h.ends_on for h in held), default=None)
+        membership = await self.session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == organization)
+            .where((OrganizationRow.membership_level.is_distinct_from(level)) | (OrganizationRow.membership_expires_on.is_distinct_from(expires_on)))
+            .values(membership_level=level, membership_expires_on=expires_on)
+        )
+        self.changes["memberships"].changed += membership.rowcount
+        self.unchanged_rows += rows - len(wanted.keys() - stored.keys()) - changed
+        if written or membership.rowcount:
+            self.touched.add(organization)
+
+
+def new_user_id(completion: Completion) -> str:
+    """The id of the employee an import creates: stable, so the next import finds the same one."""
+    return f"pc:{completion.organization}:{completion.corp_email or completion.aad_object_id or completion.msa}"
