@@ -17,7 +17,7 @@ import pytest
 
 from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply, welcome_reply
 from dialogs.cards.phrases import Phrasebook
-from dialogs.formatting import date_text, datetime_text, metric_label, metric_value, money, number
+from dialogs.formatting import date_text, datetime_text, metric_value, money, number, time_zone
 from dialogs.messages import LANGUAGES, language_of, text
 from dialogs.recognizer import INTENTS
 from services.achievements import describe_user
