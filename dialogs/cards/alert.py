@@ -69,8 +69,13 @@ def _renewal_at_risk(reply: ReplyBuilder, words: Phrasebook, details: Mapping[st
     expires_on = words.date(date.fromisoformat(details["expires_on"])) if details.get("expires_on") else "?"
     membership = words.level(details["membership"])
     touches_membership = details["membership_at_risk"]
-    reply.line(words.say("alert_renewal_at_risk" if touches_membership else "alert_level_at_risk_headline"), color="attention", bold=True)
-    reply.line(words.say("alert_what_changed", cause=what_changed(words, details)))
+    if details["cause"] == "people_short":  # no change explains it: the headline does not claim one
+        headline = "alert_unexplained_membership_headline" if touches_membership else "alert_unexplained_level_headline"
+        reply.line(words.say(headline), color="attention", bold=True)
+        reply.line(words.say("alert_why", cause=what_changed(words, details)))
+    else:
+        reply.line(words.say("alert_renewal_at_risk" if touches_membership else "alert_level_at_risk_headline"), color="attention", bold=True)
+        reply.line(words.say("alert_what_changed", cause=what_changed(words, details)))
     for level in details["levels"]:
         reply.line(words.say("alert_level_at_risk", competency=words.competency(level["competency"]), level=words.level(level["level"]), date=expires_on))
     if touches_membership:
