@@ -16,6 +16,11 @@ from sqlalchemy import select
 
 from bot.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import build_adapter, open_services
+from dialogs.cards import renewal_reply
+from dialogs.formatting import date_text
+from services.outbox import claim_due
+from services.progress import organization_progress
+from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member, set_alerts
 from services.importer import import_dataset
@@ -50,7 +55,7 @@ def dataset(now: datetime, admins: int, leavers: int, locale: str = "en-US") -> 
     }
 
 
-async def prepare(services, connector: FakeConnector, admins: int, leavers: int, locale: str = "en-US") -> int:
+async def prepare(services, connector: FakeConnector, admins: int, leavers: int, locale: str = "en-US", zone: str | None = None) -> int:
     now = utc_now()
     await import_dataset(services.uows, dataset(now, admins, leavers, locale), now)
     for i in range(admins):
@@ -61,7 +66,7 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
             user=ChannelAccount(id=f"29:admin-{i}", aad_object_id=f"aad-{i}"),
             bot=ChannelAccount(id="28:bot"),
         ).serialize()
-        await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, locale), now)
+        await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, locale, zone), now)
     report = await scan_alerts(services.uows, now)
     return report.queued_deliveries
 
@@ -137,9 +142,20 @@ async def test_an_alert_names_the_person_and_is_in_each_admins_language(services
     card = connector.accepted()[0].card
     body = " ".join(b.get("text", "") for b in card["body"])
     assert report.sent == 1
-    assert "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft" in body
+    assert card["body"][1]["text"] == "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet die Verlängerung Ihrer Mitgliedschaft"
+    assert card["body"][2]["text"] == f"Was sich geändert hat: Leaver 0 hat die Organisation am {date_text(utc_now() - timedelta(days=1), 'de')} verlassen"
     assert "Leaver 0" in body
+    renewal = renewal_reply(await organization_progress(services.uows, "org", utc_now()), "de")  # the answer an admin gets now
+    assert_alert_agrees_with_renewal(connector.accepted()[0].text, renewal.text, "de", "Leaver 0")
     assert [a["data"]["intent"] for a in card["actions"]] == ["renewal_status", "alerts_off"]
+
+
+async def test_the_zone_teams_sent_travels_with_each_delivery_and_an_unknown_one_is_none(services, connector):
+    await prepare(services, connector, admins=1, leavers=1, zone="Asia/Tokyo")
+
+    due = await claim_due(services.uows, "test", utc_now(), 10, timedelta(minutes=1))
+
+    assert [(d.user_id, d.time_zone) for d in due] == [("admin-0", "Asia/Tokyo")]
 
 
 async def test_a_429_with_retry_after_is_delivered_once_after_the_wait(services, connector):
