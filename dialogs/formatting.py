@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"})
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -57,10 +58,10 @@ def date_text(day: date | datetime, language: str, zone: tzinfo | None = None) -
 
 
 def datetime_text(moment: datetime, language: str, zone: tzinfo | None = None) -> str:
-    """In the reader's zone: en "Nov 21, 2026, 15:05" / de "21.11.2026, 15:05"; zone unknown:
-    "Nov 21, 2026, 14:05 UTC" (naive datetimes are taken as UTC)."""
+    """In the reader's zone: en "Nov 21, 2026, 15:05" / de "21.11.2026, 15:05"; zone unknown (or
+    UTC itself): "Nov 21, 2026, 14:05 UTC" (naive datetimes are taken as UTC)."""
     local = _local(moment, zone)
-    label = "" if zone is not None else " UTC"
+    label = "" if zone is not None and getattr(zone, "key", None) not in UTC_NAMES else " UTC"  # UTC says so
     return f"{date_text(local.date(), language)}, {local:%H:%M}{label}"
 
 

@@ -205,6 +205,7 @@ def test_times_are_shown_in_the_readers_zone_unlabelled_and_its_day_is_the_local
     assert datetime_text(late, "en", tokyo) == "Nov 22, 2026, 08:47"
     assert datetime_text(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), "en", new_york) == "Jul 1, 2026, 08:00"  # summer time
     assert date_text(late, "en", berlin) == "Nov 22, 2026" and date_text(date(2026, 11, 21), "en", tokyo) == "Nov 21, 2026"
+    assert datetime_text(late, "en", time_zone("Etc/UTC")) == "Nov 21, 2026, 23:47 UTC"  # a reader in UTC reads the label too
 
 
 @pytest.mark.parametrize("name", [None, "", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "Europe/Berlin\x00", "x" * 200])
