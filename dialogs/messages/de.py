@@ -12,11 +12,11 @@ MESSAGES: dict[str, str] = {
     "help": (
         "- „MSA verknüpfen“: das Microsoft-Konto mit Ihren Zertifizierungen verknüpfen, damit sie für Ihre Organisation zählen\n"
         "- „meine Zertifizierungen“: Ihre verknüpften Konten, Zertifizierungen und Assessments und wofür sie zählen\n"
-        "- „Wie ist unser Gold-Fortschritt?“: die Anforderungen jeder Kompetenz, Ist- gegen Sollwert (Admins)\n"
+        "- „Wie ist unser Gold-Fortschritt?“: die Anforderungen jeder Kompetenz mit Ist- und Sollwerten (Admins)\n"
         "- „Upgrade-Optionen“: was für die nächste Stufe fehlt und wer am nächsten dran ist (Admins)\n"
         "- „Verlängerung gefährdet?“: jede erworbene Kompetenz zum Ablaufdatum der Mitgliedschaft, warum sie gefährdet ist und was hilft (Admins)\n"
         "- „Benachrichtigungen aus“ / „Benachrichtigungen an“: Warnungen zur Verlängerung abbestellen oder wieder erhalten (Admins)\n"
-        "- „abbrechen“: das laufende Gespräch beenden"
+        "- „abbrechen“: den laufenden Vorgang abbrechen"
     ),
     "not_registered": (
         "Entschuldigung, Sie sind für keine Partnerorganisation registriert, daher kann ich das nicht beantworten. "
@@ -31,19 +31,19 @@ MESSAGES: dict[str, str] = {
     "error_apology": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     # --- Microsoft-Konto verknüpfen -----------------------------------------------------------
     "sign_in_title": "Anmelden",
-    "sign_in_prompt": "Bitte melden Sie sich mit dem Microsoft-Konto (MSA) an, auf dem Ihre Zertifizierungen liegen.",
+    "sign_in_prompt": "Bitte melden Sie sich mit dem Microsoft-Konto (MSA) an, zu dem Ihre Zertifizierungen gehören.",
     "sign_in_failed": (
         "Die Anmeldung wurde nicht abgeschlossen, daher wurde nichts verknüpft. "
         "Sagen Sie „MSA verknüpfen“, um es noch einmal zu versuchen."
     ),
     "link_confirm_dissolve": (
-        "Das Microsoft-Konto {msa} zählt derzeit für eine andere Organisation, {organization}. "
+        "Das Microsoft-Konto {msa} zählt derzeit für eine andere Organisation: {organization}. "
         "Wenn Sie es hier verknüpfen, wird diese Zuordnung sofort aufgehoben. Fortfahren?"
     ),
     "link_confirm_yes": "Ja, hier verknüpfen",
     "link_confirm_no": "Nein, dort lassen",
     "link_kept": "In Ordnung, nichts geändert: {msa} zählt weiterhin für {organization}.",
-    "link_done": "{msa} ist verknüpft. Ihre Nachweise darauf zählen ab {counts_from} für Ihre Organisation.",
+    "link_done": "{msa} ist verknüpft. Die Nachweise dieses Kontos zählen ab {counts_from} für Ihre Organisation.",
     "link_already": "{msa} ist bereits mit Ihrem Konto verknüpft.",
     "link_refused_cooldown": (
         "Dieses Microsoft-Konto wurde erst kürzlich mit einer Organisation verknüpft. Ab {date} lässt es sich wieder verknüpfen."
@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "alerts_off_done": (
         "Benachrichtigungen sind aus. Ich sende Ihnen keine Warnungen zur Verlängerung mehr, bis Sie „Benachrichtigungen an“ sagen."
     ),
-    "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung Ihre Verlängerung gefährdet.",
+    "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung die Verlängerung Ihrer Mitgliedschaft gefährdet.",
     "alert_title": "Kompetenzhinweis für {organization}",
     "alert_what_changed": "Was sich geändert hat: {cause}",
     "alert_level_at_risk": "{competency} auf Stufe {level} wäre am {date} nicht mehr erfüllt.",
@@ -72,7 +72,7 @@ MESSAGES: dict[str, str] = {
     # --- Benachrichtigungen, die sagen, was geschehen ist (R16) ---------------------------------
     "alert_level_at_risk_headline": "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet eine erworbene Kompetenz bei der Verlängerung",
     "alert_membership_safe": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist nicht gefährdet: Eine andere erworbene Kompetenz erfüllt weiterhin die Stufe {level}.",
-    "alert_membership_at_risk_otherwise": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist auch aus anderen Gründen gefährdet; siehe Verlängerungsstatus.",
+    "alert_membership_at_risk_otherwise": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist auch aus anderen Gründen gefährdet; Näheres zeigt der Verlängerungsstatus.",
     "alert_who_could_fill": "Wer die Lücke schließen könnte",
     "alert_unexplained_membership_headline": "Die Verlängerung Ihrer Mitgliedschaft ist gefährdet",
     "alert_unexplained_level_headline": "Eine erworbene Kompetenz ist bei der Verlängerung gefährdet",
@@ -89,8 +89,8 @@ MESSAGES: dict[str, str] = {
     "cause_people_short_one": "Nur {current} der {required} benötigten Personen erfüllt die Anforderung",
     "alert_upgrade_available_new": "Gute Nachricht: {organization} erfüllt jetzt in mindestens einer Kompetenz die Stufe {level}; eine {level}-Mitgliedschaft kann erworben werden.",
     "closest_person_only": "{person} braucht nur noch {needs}",
-    "counts_toward_if_renewed": "Erneuert würde es zählen für: {competencies}",
-    "counts_toward_if_linked": "Wieder verknüpft würde es zählen für: {competencies}",
+    "counts_toward_if_renewed": "Nach einer Erneuerung würde es zählen für: {competencies}",
+    "counts_toward_if_linked": "Nach erneuter Verknüpfung würde es zählen für: {competencies}",
     # --- Wörter -------------------------------------------------------------------------------
     "level_silver": "Silber",
     "level_gold": "Gold",
@@ -114,10 +114,10 @@ MESSAGES: dict[str, str] = {
     "level_status": "{level}: {status}",
     "via_option": "über {option}",
     "via_option_best_of": "über {option} (die beste von {count} Optionen)",
-    "override_until": "Durch eine Ausnahme des Microsoft-Supports erfüllt bis {date}",
+    "override_until": "Bis {date} durch eine Ausnahme des Microsoft-Supports erfüllt",
     "requirement_people": "Zertifizierte Personen ({what})",
-    "requirement_metric_sum": "{metric} (letzte {months} Monate)",
-    "requirement_metric_latest": "{metric} (letzter Monat)",
+    "requirement_metric_sum": "{metric} (in den letzten {months} Monaten)",
+    "requirement_metric_latest": "{metric} (im letzten Monat)",
     "figure_people": "{current} von {required} Personen",
     "figure_metric": "{current} von {required}",
     "figure_status": "{figure} ({status})",
@@ -132,14 +132,14 @@ MESSAGES: dict[str, str] = {
     # --- Upgrade-Optionen ---------------------------------------------------------------------
     "upgrade_title": "Upgrade-Optionen für {level}",
     "upgrade_intro": "Sortiert nach dem, was noch fehlt; die nächstliegende Option zuerst.",
-    "upgrade_none": "Alle Kompetenzen erfüllen {level} bereits.",
+    "upgrade_none": "Alle Kompetenzen erfüllen die Stufe {level} bereits.",
     "upgrade_heading": "{competency} über {option}",
     "upgrade_line": "{heading}: {needs}",
     "more_person": "noch 1 zertifizierte Person ({what})",
     "more_people": "noch {count} zertifizierte Personen ({what})",
     "more_among": "davon {count} zusätzlich mit {what}",
     "more_metric": "noch {amount} {metric}",
-    "covered_by_pending": "nichts weiter nötig, sobald die ausstehenden Nachweise zählen",
+    "covered_by_pending": "nichts mehr nötig, sobald die ausstehenden Nachweise zählen",
     "closest_title": "Am nächsten dran",
     "closest_person": "{person} hat {holds} und braucht noch {needs}",
     "closest_person_needs": "{person} braucht noch {needs}",
@@ -163,7 +163,7 @@ MESSAGES: dict[str, str] = {
     "cause_leaver": "{person} hat die Organisation am {date} verlassen",
     "cause_leaving": "{person} verlässt die Organisation am {date}",
     "cause_expiring": "„{credential}“ von {person} läuft am {date} ab",
-    "cause_retiring": "„{credential}“ von {person} wurde eingestellt und zählt ab dem {date} nicht mehr",
+    "cause_retiring": "„{credential}“ von {person} wurde von Microsoft zurückgezogen und zählt ab dem {date} nicht mehr",
     "cause_msa_moved": "Das Microsoft-Konto von {person} mit {credential} zählt seit dem {date} für eine andere Organisation",
     "cause_override_ends": "Die Ausnahme des Microsoft-Supports für {option} endet am {date}",
     "cause_metric_below": "{metric}: {current}, weniger als die erforderlichen {required}",
@@ -173,7 +173,7 @@ MESSAGES: dict[str, str] = {
     "fix": "Am wenigsten fehlt über {option}: {needs}",
     "fix_none": "Nach heutigem Stand lässt sich bis dahin keine Option erfüllen.",
     # --- Nachweise ----------------------------------------------------------------------------
-    "achievements_title": "Ihre Zertifizierungen",
+    "achievements_title": "Ihre Nachweise",
     "accounts_title": "Verknüpfte Microsoft-Konten",
     "account_line": "{msa} ({purpose}), verknüpft am {date}",
     "account_moved": "{msa}: zählt hier nicht mehr, da es mit einer anderen Organisation verknüpft wurde",
@@ -184,7 +184,7 @@ MESSAGES: dict[str, str] = {
     "status_counts": "zählt",
     "status_counts_expires": "zählt, läuft am {date} ab",
     "status_pending": "ausstehend bis {when}",
-    "status_expired": "abgelaufen am {date}",
+    "status_expired": "am {date} abgelaufen",
     "status_not_linked": "nicht mehr verknüpft",
     "status_left": "zählt nicht mehr, da Sie die Organisation verlassen haben",
     "counts_toward": "Zählt für: {competencies}",
@@ -203,6 +203,6 @@ MESSAGES: dict[str, str] = {
     "button_upgrade": "Upgrade-Optionen",
     "button_progress": "Fortschritt",
     "button_progress_level": "{level}-Fortschritt",
-    "button_achievements": "Meine Zertifizierungen",
+    "button_achievements": "Meine Nachweise",
     "button_link": "Microsoft-Konto verknüpfen",
 }

@@ -170,7 +170,7 @@ def test_the_language_is_german_for_de_locales_and_english_otherwise(locale: str
 
 def test_messages_fill_in_their_placeholders_and_fall_back_to_english() -> None:
     assert text("de", "link_done", msa="a@b.example", counts_from="22.11.2026, 00:47 UTC") == (
-        "a@b.example ist verknüpft. Ihre Nachweise darauf zählen ab 22.11.2026, 00:47 UTC für Ihre Organisation."
+        "a@b.example ist verknüpft. Die Nachweise dieses Kontos zählen ab 22.11.2026, 00:47 UTC für Ihre Organisation."
     )
     assert text("fr", "cancelled") == text("en", "cancelled")
 
@@ -313,7 +313,7 @@ def test_contoso_gold_progress_gives_the_azure_consumption_sum_and_one_of_two_pe
 def test_german_progress_is_in_german_with_german_number_format() -> None:
     reply = progress_reply(evaluate(CONTOSO_ID, "gold"), "gold", "de")
     assert reply.text.startswith("Gold-Fortschritt für Contoso Consulting GmbH\nMitgliedschaft: Silber bis 20.01.2027")
-    assert "- Azure-Verbrauch (letzte 12 Monate): 111.200 $ von 100.000 $ (erfüllt)" in reply.text
+    assert "- Azure-Verbrauch (in den letzten 12 Monaten): 111.200 $ von 100.000 $ (erfüllt)" in reply.text
     assert ": 1 von 2 Personen (nicht erfüllt)\n  ausstehend: 1, ab 21.11.2026, 23:47 UTC" in reply.text
     assert "Erworben: Silber · Bei der Verlängerung gefährdet" in reply.text
 
@@ -430,7 +430,7 @@ def cause(kind: str, **details: Any) -> RiskCause:
         (cause("leaver", person_id="u-ben", when=NOW + timedelta(days=10)), "Ben Weber leaves on Dec 1, 2026", "Ben Weber verlässt die Organisation am 01.12.2026"),
         (cause("retiring", person_id="u-ben", code="70-533", when=NOW + timedelta(days=5)),
          "Ben Weber's Implementing Microsoft Azure Infrastructure Solutions (70-533) is retired and stops counting on Nov 26, 2026",
-         "„Implementing Microsoft Azure Infrastructure Solutions (70-533)“ von Ben Weber wurde eingestellt und zählt ab dem 26.11.2026 nicht mehr"),
+         "„Implementing Microsoft Azure Infrastructure Solutions (70-533)“ von Ben Weber wurde von Microsoft zurückgezogen und zählt ab dem 26.11.2026 nicht mehr"),
         (cause("msa_moved", person_id="u-ben", code="AZ-104", msa="ben@outlook.example", when=NOW - timedelta(days=1)),
          "Ben Weber's Microsoft account, which holds Microsoft Certified: Azure Administrator Associate (AZ-104), counts for another organisation since Nov 20, 2026",
          "Das Microsoft-Konto von Ben Weber mit Microsoft Certified: Azure Administrator Associate (AZ-104) zählt seit dem 20.11.2026 für eine andere Organisation"),
@@ -482,7 +482,7 @@ def test_achievements_show_each_status_and_what_it_counts_toward() -> None:
 def test_an_expired_achievement_never_says_it_counts_and_a_leavers_says_nothing_counts() -> None:
     eva = achievements_text("u-eva", "en")
     assert eva.endswith("- Microsoft Certified: Azure Administrator Associate (AZ-104): expired on Nov 11, 2026\n  Renewed, it would count toward: Cloud Platform (Silver, Gold)")
-    assert "Erneuert würde es zählen für: Cloud-Plattform (Silber, Gold)" in achievements_text("u-eva", "de")
+    assert "(AZ-104): am 11.11.2026 abgelaufen\n  Nach einer Erneuerung würde es zählen für: Cloud-Plattform (Silber, Gold)" in achievements_text("u-eva", "de")
     assert "ount toward" not in achievements_text("u-carla", "en").split("assessment: no longer counts")[1]
 
 
@@ -496,14 +496,14 @@ def test_each_credential_is_listed_once_with_its_current_status_however_often_it
     snapshot = demo_snapshot(CONTOSO_ID, dataset)
     lines = {user: achievements_reply(describe_user(snapshot, bundled_catalog(), user, NOW), "en").text for user in ("u-eva", "u-lena", "u-ben")}
 
-    assert lines["u-eva"].endswith("- Microsoft Certified: Azure Administrator Associate (AZ-104): counts, expires on Oct 12, 2028\n  Counts toward: Cloud Platform (Silver, Gold)")
+    assert lines["u-eva"].endswith("- Microsoft Certified: Azure Administrator Associate (AZ-104): counts, expires on Oct 21, 2028\n  Counts toward: Cloud Platform (Silver, Gold)")
     assert lines["u-lena"].count("Business Intelligence for Data Analytics assessment:") == 1 and lines["u-lena"].count("(70-768)") == 1
     assert lines["u-ben"].count("(AZ-104):") == 1
 
 
 def test_german_achievements_use_the_catalogs_german_titles_and_names() -> None:
     lena = achievements_text("u-lena", "de")
-    assert lena.startswith("Ihre Zertifizierungen\nLena Fischer")
+    assert lena.startswith("Ihre Nachweise\nLena Fischer")
     assert "- Assessment Business Intelligence für Datenanalyse: zählt, läuft am 21.12.2026 ab\n  Zählt für: Datenanalyse (Silber, Gold)" in lena
 
 
