@@ -8,8 +8,6 @@ import json
 from dataclasses import replace
 from datetime import date, timedelta
 
-import pytest
-
 from dialogs.cards.alert import alert_reply
 from services.domain.alert_causes import AlertCause, change_of, find_alert_causes
 from services.domain.evaluation import level_rank
