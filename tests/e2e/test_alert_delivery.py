@@ -263,3 +263,25 @@ async def test_two_senders_on_one_postgresql_deliver_1000_alerts_with_no_duplica
     assert len(accepted) == 1000 and max(accepted.values()) == 1
     assert reports[0].sent + reports[1].sent == 1000 and min(reports[0].sent, reports[1].sent) > 0
     assert {d.state for d in await rows(services, AlertDeliveryRow)} == {"sent"}
+
+
+async def test_an_import_that_moves_an_msa_away_is_scanned_for_the_organisation_it_left(services, connector):
+    await prepare(services, connector, admins=1, leavers=0)
+    now = utc_now()
+    stays = {"users": [{"id": "sam", "organization": "org", "display_name": "Sam Field"}],
+             "msa_links": [{"user": "sam", "msa": "sam@msa", "linked_at": "2025-01-01T00:00:00+00:00"}],
+             "achievements": [{"msa": "sam@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"}]}
+    await import_dataset(services.uows, stays, now)
+    carried = await scan_alerts(services.uows, now)  # Sam carries Cloud Silver: the unexplained shortfall clears
+    assert (carried.new_causes, carried.cleared_causes) == (0, 1)
+    elsewhere = {"organizations": [{"id": "other", "name": "Other GmbH", "tenant_id": "tenant-other"}],
+                 "users": [{"id": "sam-new", "organization": "other", "display_name": "Sam Field"}],
+                 "msa_links": [{"user": "sam-new", "msa": "SAM@msa", "linked_at": (now - timedelta(hours=1)).isoformat()}]}
+
+    report = await import_dataset(services.uows, elsewhere, now)
+    await scan_alerts(services.uows, now, report.organizations)
+
+    assert report.organizations == ("org", "other")  # the organisation the MSA left is among those scanned
+    active = [c for c in await rows(services, AlertCauseRow) if c.cleared_at is None]
+    assert [c.key for c in active] == ["renewal|org|msa_moved|sam|sam@msa"]
+    assert "Other GmbH" not in active[0].details

@@ -103,6 +103,9 @@ def test_the_human_progress_is_a_readable_table(demo_database, capsys):
     assert out.startswith("Contoso Consulting GmbH (1234567)")
     assert "Cloud Platform [held silver]" in out and "AT RISK" in out
     assert "Upgrade options toward gold" in out
+    assert "    Specialist exams: not met" in out and "Data Analytics Foundational assessment" in out  # names, not ids
+    assert "cause: Carla Diaz left on" in out and "cause: Lena Fischer's Business Intelligence for Data Analytics assessment expires on" in out
+    assert not {"da-foundational", "bi-assessment", "specialist", "azure_consumption_usd", "u-lena"} & set(out.replace("(", " ").replace(")", " ").split())
 
 
 def test_an_unknown_organisation_exits_2_with_one_line(demo_database, capsys):
