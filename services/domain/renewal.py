@@ -72,6 +72,7 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
     if membership is None or today.moment >= start_of_day(membership.expires_on):
         return RenewalOutlook(membership.level if membership else "none", membership.expires_on if membership else None, False, ())
     anniversary = evaluator.assess(start_of_day(membership.expires_on), metrics_moment=today.moment)
+    restored = _Restored(evaluator, today.moment)  # shared: built once, only if a level is at risk
     held_risks: list[HeldLevelRisk] = []
     for result in today.competencies:
         if result.held is None:
@@ -89,7 +90,7 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
                     result.id,
                     level,
                     True,
-                    _causes(evaluator, today, anniversary, result, level),
+                    _causes(evaluator, today, anniversary, result, level, restored),
                     fixes[0] if fixes else None,
                 )
             )
@@ -100,7 +101,9 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
     return RenewalOutlook(membership.level, membership.expires_on, not keeps_level, tuple(held_risks))
 
 
-def _causes(evaluator: Evaluator, today: Assessment, anniversary: Assessment, result: CompetencyResult, level: Level) -> tuple[RiskCause, ...]:
+def _causes(
+    evaluator: Evaluator, today: Assessment, anniversary: Assessment, result: CompetencyResult, level: Level, restored: _Restored
+) -> tuple[RiskCause, ...]:
     """The changes that put a held level at risk, found on the option(s) that carry it.
 
     Met today: what is lost by the anniversary (leavers, expiries, an override ending, a metric
@@ -110,7 +113,6 @@ def _causes(evaluator: Evaluator, today: Assessment, anniversary: Assessment, re
     options_today = result.levels[level].options
     met_today = [o for o in options_today if o.met]
     then_options = {o.option_id: o for o in anniversary.competency(result.id).levels[level].options}  # type: ignore[union-attr]
-    restored = _Restored(evaluator, today.moment)
     causes: list[RiskCause] = []
     if met_today:
         for option in met_today:
