@@ -20,6 +20,7 @@ from botbuilder.schema import ConversationReference
 from bot.adapter import CompetencyAdapter
 from bot.throttle import Throttle
 from dialogs.cards import alert_reply
+from dialogs.formatting import time_zone
 from dialogs.messages import language_of
 from dialogs.turn import reply_activity
 from services.assistant import Clock
@@ -116,7 +117,7 @@ class AlertSender:
             report.statuses["lost claim"] = report.statuses.get("lost claim", 0) + 1
             return True  # another sender took it over after our lease ran out: it is theirs now
         now = self.clock()
-        reply = alert_reply(delivery.kind, delivery.details, delivery.organization_name, catalog, language_of(delivery.locale), now)
+        reply = alert_reply(delivery.kind, delivery.details, delivery.organization_name, catalog, language_of(delivery.locale), now, time_zone(delivery.time_zone))
         failure: BaseException | None = None
 
         async def send(turn_context: TurnContext) -> None:

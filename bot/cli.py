@@ -20,7 +20,7 @@ from bot.bootstrap import open_services
 from bot.logs import configure_logging
 from bot.progress_table import render_progress
 from services.dataset_validation import parse_dataset
-from services.demo_dataset import build_demo_dataset
+from services.demo_dataset import load_demo
 from services.errors import DatasetError, DomainError
 from services.alert_scan import scan_alerts
 from services.importer import ImportReport, import_dataset
@@ -241,8 +241,14 @@ async def run(args: argparse.Namespace, settings: Settings, out=None) -> int:
                 scan = await scan_alerts(services.uows, now(), organizations)
                 print(f"alert scan: {scan.new_causes} new cause(s), {scan.cleared_causes} cleared, {scan.queued_deliveries} delivery(ies) queued", file=out)
         elif args.command in ("import", "demo"):
-            document = read_dataset(args.file[0], settings.import_max_bytes) if args.command == "import" else build_demo_dataset(now())
-            report = await import_dataset(services.uows, document, now(), TerminalProgress())
+            if args.command == "demo":
+                loaded = await load_demo(services.uows, now())
+                if loaded is None:
+                    print("the demo dataset is already loaded; nothing changed", file=out)
+                    return 0
+                report = loaded
+            else:
+                report = await import_dataset(services.uows, read_dataset(args.file[0], settings.import_max_bytes), now(), TerminalProgress())
             _print_import(report, out)
             if report.organizations:  # every organisation the import touched is scanned for alert causes
                 scan = await scan_alerts(services.uows, now(), report.organizations)

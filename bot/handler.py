@@ -11,7 +11,7 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
-from dialogs.turn import MEMBER, reply_activity
+from dialogs.turn import MEMBER, reply_activity, time_zone_name
 from services.assistant import Assistant
 from services.conversations import Member, Sighting
 
@@ -85,7 +85,7 @@ class CompetencyBot(TeamsActivityHandler):
         aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
         if remember:
             reference = TurnContext.get_conversation_reference(activity).serialize()
-            sighting = Sighting(activity.conversation.id, reference, is_personal(activity), activity.locale)
+            sighting = Sighting(activity.conversation.id, reference, is_personal(activity), activity.locale, time_zone_name(activity))
             member = await self.assistant.meet(tenant_id, aad_object_id, sighting)
         else:
             member = await self.assistant.member(tenant_id, aad_object_id)

@@ -1,34 +1,29 @@
-"""Numbers, money, dates and metric names as English or German readers expect them, without locale
+"""Numbers, money, dates and times as English or German readers expect them, without locale
 libraries (the process locale is shared by every conversation, so `locale` is no help here).
 
-Money is always USD, the currency of the catalog's `_usd` metrics. Times are shown in UTC, the
-moment the domain works in; users in other zones read "UTC" and convert.
+Money is always USD, the currency of the catalog's `_usd` metrics. Times are shown in the reader's
+time zone when Teams told it (SPEC 1), unlabelled; when the zone is unknown they are shown in UTC and
+labelled so. Metric names come from the catalog (`Catalog.metric_name`), never from code.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"})
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# The metric ids of the bundled catalog (services/data/catalog.json). A catalog may bring new ones:
-# they read as their id with spaces, until a name is added here.
-_METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "azure_consumption_usd": ("Azure consumption", "Azure-Verbrauch"),
-    "azure_security_consumption_usd": ("Azure security consumption", "Azure-Sicherheitsverbrauch"),
-    "azure_analytics_consumption_usd": ("Azure analytics consumption", "Azure-Analyseverbrauch"),
-    "power_bi_seats": ("Power BI seats", "Power BI-Lizenzen"),
-    "o365_active_users": ("Office 365 active users", "aktive Office 365-Nutzer"),
-    "o365_new_customers": ("new Office 365 customers", "neue Office 365-Kunden"),
-    "ems_new_customers": ("new EMS customers", "neue EMS-Kunden"),
-    "ems_active_entitlements": ("active EMS entitlements", "aktive EMS-Berechtigungen"),
-    "mw_deployments_enterprise": ("Modern Work deployments (enterprise)", "Modern Work-Bereitstellungen (Großkunden)"),
-    "mw_deployments_smb": ("Modern Work deployments (SMB)", "Modern Work-Bereitstellungen (KMU)"),
-    "mw_net_customer_adds_enterprise": ("Modern Work net customer adds (enterprise)", "Modern Work-Nettoneukunden (Großkunden)"),
-    "mw_net_customer_adds_smb": ("Modern Work net customer adds (SMB)", "Modern Work-Nettoneukunden (KMU)"),
-    "mw_mau_growth_enterprise": ("Modern Work usage growth (enterprise)", "Modern Work-Nutzungswachstum (Großkunden)"),
-    "mw_mau_growth_smb": ("Modern Work usage growth (SMB)", "Modern Work-Nutzungswachstum (KMU)"),
-}
+
+def time_zone(name: str | None) -> tzinfo | None:
+    """The IANA zone Teams named ("Europe/Berlin"); None for a missing, unknown or malformed name,
+    which the caller then shows as UTC, labelled."""
+    if not name or not isinstance(name, str) or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # ValueError: "../etc", absolute paths
+        return None
 
 
 def number(value: float, language: str) -> str:
@@ -47,33 +42,29 @@ def money(value: float, language: str) -> str:
     return f"{sign}{amount} $" if language == "de" else f"{sign}${amount}"
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc) if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+def _local(moment: datetime, zone: tzinfo | None) -> datetime:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return aware.astimezone(zone or timezone.utc)
 
 
-def date_text(day: date | datetime, language: str) -> str:
-    """en "Nov 21, 2026" / de "21.11.2026". A datetime shows its UTC day."""
+def date_text(day: date | datetime, language: str, zone: tzinfo | None = None) -> str:
+    """en "Nov 21, 2026" / de "21.11.2026". A datetime shows its day in `zone` (UTC when unknown);
+    a date (a whole day of the dataset) is shown as it is."""
     if isinstance(day, datetime):
-        day = _utc(day).date()
+        day = _local(day, zone).date()
     if language == "de":
         return f"{day.day:02d}.{day.month:02d}.{day.year}"
     return f"{_MONTHS_EN[day.month - 1]} {day.day}, {day.year}"
 
 
-def datetime_text(moment: datetime, language: str) -> str:
-    """en "Nov 21, 2026, 14:05 UTC" / de "21.11.2026, 14:05 UTC" (naive datetimes are taken as UTC)."""
-    moment = _utc(moment)
-    return f"{date_text(moment.date(), language)}, {moment:%H:%M} UTC"
+def datetime_text(moment: datetime, language: str, zone: tzinfo | None = None) -> str:
+    """In the reader's zone: en "Nov 21, 2026, 15:05" / de "21.11.2026, 15:05"; zone unknown (or
+    UTC itself): "Nov 21, 2026, 14:05 UTC" (naive datetimes are taken as UTC)."""
+    local = _local(moment, zone)
+    label = "" if zone is not None and getattr(zone, "key", None) not in UTC_NAMES else " UTC"  # UTC says so
+    return f"{date_text(local.date(), language)}, {local:%H:%M}{label}"
 
 
 def metric_value(metric_id: str, value: float, language: str) -> str:
     """A metric's figure: money for `*_usd` metrics, a plain number otherwise."""
     return money(value, language) if metric_id.endswith("_usd") else number(value, language)
-
-
-def metric_label(metric_id: str, language: str) -> str:
-    """A readable name for a catalog metric id; unknown ids read as the id with spaces."""
-    labels = _METRIC_LABELS.get(metric_id)
-    if labels is None:
-        return metric_id.replace("_", " ")
-    return labels[1] if language == "de" else labels[0]

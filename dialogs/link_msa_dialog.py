@@ -14,7 +14,7 @@ from dialogs.formatting import datetime_text
 from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.messages import LANGUAGES, text
 from dialogs.ports import AccountDirectory, AccountDirectoryError
-from dialogs.turn import language, member_of, say
+from dialogs.turn import language, member_of, say, zone
 from dialogs.yes_no import yes_or_no
 from services.assistant import Assistant
 from services.errors import LinkRefused
@@ -98,10 +98,10 @@ class LinkMsaDialog(InterruptibleDialog):
             outcome = await self.assistant.link(member.user.id, step.values["msa"])
         except LinkRefused as refused:
             key = "link_refused_cooldown" if refused.reason == "cooldown" else "link_refused_yearly"
-            await say(step.context, key, msa=step.values["msa"], date=datetime_text(refused.retry_at, lang))
+            await say(step.context, key, msa=step.values["msa"], date=datetime_text(refused.retry_at, lang, zone(step.context)))
             return await step.end_dialog()
         if outcome.already_linked:
             await say(step.context, "link_already", msa=outcome.msa)
         else:
-            await say(step.context, "link_done", msa=outcome.msa, counts_from=datetime_text(outcome.counts_from, lang))
+            await say(step.context, "link_done", msa=outcome.msa, counts_from=datetime_text(outcome.counts_from, lang, zone(step.context)))
         return await step.end_dialog(outcome.msa)

@@ -11,7 +11,7 @@ from dialogs.link_msa_dialog import LinkMsaDialog
 from dialogs.messages import language_of, text
 from dialogs.ports import AccountDirectory
 from dialogs.recognizer import Recognition, recognize
-from dialogs.turn import language, member_of, reply_activity
+from dialogs.turn import language, member_of, reply_activity, zone
 from services.assistant import Assistant
 from services.domain.evaluation import next_level
 
@@ -45,7 +45,7 @@ class MainDialog(InterruptibleDialog):
 
     async def answer(self, turn_context: TurnContext, recognition: Recognition) -> Reply:
         member = member_of(turn_context)
-        lang = language(turn_context)
+        lang, where = language(turn_context), zone(turn_context)
         intent = recognition.intent
         if intent in ORGANISATION_WIDE and not member.is_admin:
             return Reply(text(lang, "admins_only"), None)
@@ -53,13 +53,13 @@ class MainDialog(InterruptibleDialog):
             evaluation = await self.assistant.progress(member.organization_id, recognition.level)  # type: ignore[arg-type]
             membership = evaluation.snapshot.membership
             level = recognition.level or next_level(membership.level if membership else None)
-            return progress_reply(evaluation, level, lang)
+            return progress_reply(evaluation, level, lang, where)
         if intent == "upgrade_options":
-            return upgrade_reply(await self.assistant.progress(member.organization_id, recognition.level), lang)  # type: ignore[arg-type]
+            return upgrade_reply(await self.assistant.progress(member.organization_id, recognition.level), lang, where)  # type: ignore[arg-type]
         if intent == "renewal_status":
-            return renewal_reply(await self.assistant.progress(member.organization_id), lang)
+            return renewal_reply(await self.assistant.progress(member.organization_id), lang, where)
         if intent == "my_achievements":
-            return achievements_reply(await self.assistant.achievements(member.user.id), lang)
+            return achievements_reply(await self.assistant.achievements(member.user.id), lang, where)
         if intent in ("alerts_on", "alerts_off"):
             await self.assistant.set_alerts(member.user.id, intent == "alerts_on")
             return Reply(text(lang, f"{intent}_done"), None)

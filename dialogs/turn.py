@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
 from dialogs.cards import Reply
+from dialogs.formatting import time_zone
 from dialogs.messages import language_of, text
 from services.conversations import Member
 
@@ -14,6 +17,23 @@ MEMBER = "competency.member"  # turn_state key: the Member resolved by the bot f
 
 def language(turn_context: TurnContext) -> str:
     return language_of(turn_context.activity.locale)
+
+
+def time_zone_name(activity: Activity) -> str | None:
+    """The zone Teams says the user is in: the `clientInfo` entity's `timezone`, else the
+    activity's `localTimezone` (SPEC 1). Only a name that is a known IANA zone is kept."""
+    for entity in activity.entities or ():
+        if getattr(entity, "type", None) == "clientInfo":
+            name = (getattr(entity, "additional_properties", None) or {}).get("timezone")
+            if isinstance(name, str) and time_zone(name) is not None:
+                return name.strip()
+    name = activity.local_timezone
+    return name.strip() if isinstance(name, str) and time_zone(name) is not None else None
+
+
+def zone(turn_context: TurnContext) -> tzinfo | None:
+    """The zone to show this turn's times in; None shows them in UTC, labelled."""
+    return time_zone(time_zone_name(turn_context.activity))
 
 
 def member_of(turn_context: TurnContext) -> Member:

@@ -95,7 +95,27 @@ def describe_user(snapshot: OrganizationSnapshot, catalog: Catalog, user_id: str
                 counts_toward=counts_toward(catalog, achievement.code),
             )
         )
-    return UserAchievements(user_id, person.display_name, accounts, tuple(statuses), catalog)
+    return UserAchievements(user_id, person.display_name, accounts, _once_per_credential(statuses), catalog)
+
+
+_STATUS_ORDER: dict[str, int] = {"counts": 0, "pending": 1, "not_linked": 2, "expired": 3, "left": 4}
+
+
+def _once_per_credential(statuses: list[AchievementStatus]) -> tuple[AchievementStatus, ...]:
+    """Each credential once, with the status that matters: one that counts beats a pending one,
+    which beats one no longer linked or expired; among equals the one valid longest, then the newest.
+    A renewed certification, or one on two linked accounts, is one line (in order of earning)."""
+    best: dict[str, AchievementStatus] = {}
+    for status in statuses:
+        known = best.get(status.code)
+        if known is None or _preference(status) < _preference(known):
+            best[status.code] = status
+    return tuple(sorted(best.values(), key=lambda a: (a.earned_at, a.code)))
+
+
+def _preference(status: AchievementStatus) -> tuple[int, float, float]:
+    until = status.expires_at.timestamp() if status.expires_at is not None else float("inf")
+    return (_STATUS_ORDER[status.status], -until, -status.earned_at.timestamp())
 
 
 async def user_achievements(uows: UnitOfWorkFactory, user_id: str, now: datetime) -> UserAchievements:

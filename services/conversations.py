@@ -35,6 +35,7 @@ class Sighting:
     reference: Mapping[str, Any]
     personal: bool
     locale: str | None
+    time_zone: str | None = None  # IANA name Teams sent (clientInfo / localTimezone), for alerts
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
             and row.reference == document
             and row.personal == sighting.personal
             and (sighting.locale is None or row.locale == sighting.locale)
+            and (sighting.time_zone is None or row.time_zone == sighting.time_zone)
             and now - row.updated_at < timedelta(hours=1)
         ):
             return Meeting(member)  # nothing new: spare the write on every message
@@ -99,11 +101,13 @@ async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
                     personal=sighting.personal,
                     reference=document,
                     locale=sighting.locale,
+                    time_zone=sighting.time_zone,
                     updated_at=now,
                 )
             )
         else:
             row.reference, row.locale, row.updated_at, row.dead_at = document, sighting.locale or row.locale, now, None
+            row.time_zone = sighting.time_zone or row.time_zone
             row.organization_id, row.personal = user.organization_id, sighting.personal
         await uow.commit()
     return Meeting(member, reachable_again)

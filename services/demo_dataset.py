@@ -20,7 +20,11 @@ States shown (SPEC R3-R11), with the records that carry them:
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from services.importer import ImportReport
+    from services.persistence.unit_of_work import UnitOfWorkFactory
 
 CONTOSO_ID = "1234567"
 CONTOSO_TENANT = "72f988bf-0000-4000-8000-000000000001"
@@ -194,6 +198,21 @@ def build_demo_dataset(now: datetime) -> dict[str, Any]:
         "metrics": metrics,
         "overrides": overrides,
     }
+
+
+async def load_demo(uows: UnitOfWorkFactory, now: datetime) -> ImportReport | None:
+    """Import the demo dataset unless it is already loaded, and say which (None: nothing changed).
+
+    The dataset is built relative to `now`: importing it again a minute or a week later would add
+    every achievement a second time (they are keyed by when they were earned) and move every date.
+    So a second `demo` changes nothing a user sees."""
+    from services.importer import import_dataset
+
+    async with uows() as uow:
+        known = set(await uow.repository.organization_ids())
+    if {CONTOSO_ID, FABRIKAM_ID} <= known:
+        return None
+    return await import_dataset(uows, build_demo_dataset(now), now)
 
 
 def _timestamp(moment: datetime) -> str:

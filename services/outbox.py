@@ -28,6 +28,7 @@ class DueDelivery:
     organization_name: str
     reference: dict[str, Any]
     locale: str | None
+    time_zone: str | None  # the recipient's, as Teams last told it; None: UTC
     kind: str
     details: dict[str, Any]
     attempts: int
@@ -71,6 +72,7 @@ async def claim_due(uows: UnitOfWorkFactory, worker: str, now: datetime, limit: 
             organization_name=organization.name,
             reference=json.loads(reference.reference),
             locale=reference.locale,
+            time_zone=reference.time_zone,
             kind=cause.kind,
             details=json.loads(cause.details),
             attempts=delivery.attempts,

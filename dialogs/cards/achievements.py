@@ -3,6 +3,8 @@ it counts toward (SPEC 1)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
@@ -21,7 +23,14 @@ def _status(words: Phrasebook, achievement: AchievementStatus) -> str:
     return words.say(f"status_{achievement.status}")
 
 
-def _counts_toward(words: Phrasebook, achievement: AchievementStatus) -> str:
+# What a credential that does not count now would count toward: an expired one never says it counts.
+_TOWARD_KEY = {"counts": "counts_toward", "pending": "counts_toward", "expired": "counts_toward_if_renewed", "not_linked": "counts_toward_if_linked"}
+
+
+def _counts_toward(words: Phrasebook, achievement: AchievementStatus) -> str | None:
+    key = _TOWARD_KEY.get(achievement.status)
+    if key is None:  # the person left: nothing counts any more
+        return None
     levels: dict[str, list[str]] = {}
     for competency_id, level in achievement.counts_toward:
         levels.setdefault(competency_id, []).append(words.level(level))
@@ -31,11 +40,11 @@ def _counts_toward(words: Phrasebook, achievement: AchievementStatus) -> str:
         words.say("competency_levels", competency=words.competency(cid), levels=words.say("list_separator").join(names))
         for cid, names in levels.items()
     ]
-    return words.say("counts_toward", competencies="; ".join(competencies))
+    return words.say(key, competencies="; ".join(competencies))
 
 
-def achievements_reply(user_achievements: UserAchievements, language: str) -> Reply:
-    words = Phrasebook(language, user_achievements.catalog)
+def achievements_reply(user_achievements: UserAchievements, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook(language, user_achievements.catalog, zone=zone)
     reply = ReplyBuilder()
     reply.title(words.say("achievements_title"))
     reply.line(user_achievements.display_name, subtle=True)
@@ -57,7 +66,9 @@ def achievements_reply(user_achievements: UserAchievements, language: str) -> Re
         if not user_achievements.achievements:
             part.line(words.say("no_achievements"))
         for achievement in user_achievements.achievements:
-            line = words.say("achievement_line", title=words.credential(achievement.code), code=achievement.code, status=_status(words, achievement))
+            line = words.say("achievement_line", credential=words.credential(achievement.code), status=_status(words, achievement))
             part.line(line, color=_STATUS_COLOR.get(achievement.status), bullet=True)
-            part.line(_counts_toward(words, achievement), subtle=True, indent=1)
+            toward = _counts_toward(words, achievement)
+            if toward:
+                part.line(toward, subtle=True, indent=1)
     return reply.build()

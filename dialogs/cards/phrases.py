@@ -1,14 +1,18 @@
 """How domain results read in words, in one language: the shared vocabulary of every card.
 
-Credential codes stay codes (they are what people search for and put on their CVs); long lists are
-cut to the codes most useful to the reader: codes someone in the organisation already holds first,
-then credentials that are not retired, then the rest alphabetically.
+Names as people know them (SPEC 1): a credential is named by its catalog title; an exam or
+certification whose code is an exam number (AZ-104, 70-347) is known by that number, so lists show
+the number and single mentions show the title with the number beside it; an assessment or a
+certification whose code is only an id (`mcsa-office-365`) is always named by its title. Long lists
+are cut to the credentials most useful to the reader: those someone in the organisation already
+holds first, then credentials that are not retired, then the rest alphabetically.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from dialogs import formatting
 from dialogs.messages import text
@@ -20,6 +24,11 @@ from services.domain.upgrades import UpgradeOption
 
 CODES_SHOWN = 4  # longer lists end in "or N others"
 GROUPS_SHOWN = 3
+EXAM_NUMBER = re.compile(r"[A-Z]{2}-\d{3}|\d{2}-\d{3}")  # AZ-104, MS-700, 70-347: what people call the exam
+
+
+def is_exam_number(code: str) -> bool:
+    return EXAM_NUMBER.fullmatch(code) is not None
 
 
 def sentence(phrase: str) -> str:
@@ -35,16 +44,18 @@ class Phrasebook:
         names: Mapping[str, str] | None = None,
         familiar_codes: Iterable[str] = (),
         moment: datetime | None = None,
+        zone: tzinfo | None = None,
     ):
         self.language = language
         self.catalog = catalog
         self._names = dict(names or {})
         self._familiar = frozenset(familiar_codes)
         self.moment = moment  # "now" of the evaluation: past or future tense for dated causes
+        self.zone = zone  # the reader's time zone; None: times in UTC, labelled
 
     @classmethod
-    def for_evaluation(cls, evaluation: OrganizationEvaluation, language: str) -> Phrasebook:
-        return cls(language, evaluation.catalog, evaluation.people_names, evaluation.assessment.held_codes, evaluation.moment)
+    def for_evaluation(cls, evaluation: OrganizationEvaluation, language: str, zone: tzinfo | None = None) -> Phrasebook:
+        return cls(language, evaluation.catalog, evaluation.people_names, evaluation.assessment.held_codes, evaluation.moment, zone)
 
     # --- words ----------------------------------------------------------------------------------
 
@@ -66,19 +77,28 @@ class Phrasebook:
         return self._names.get(person_id or "", person_id or "?")
 
     def credential(self, code: str | None) -> str:
-        return self.catalog.credential_title(code or "?", self.language)
+        """One credential on its own: "Enabling Office 365 Services (70-347)", "MCSA: Office 365"."""
+        code = code or "?"
+        title = self.catalog.credential_title(code, self.language)
+        if is_exam_number(code) and title != code and code not in title:
+            return f"{title} ({code})"
+        return title
+
+    def credential_in_list(self, code: str) -> str:
+        """A credential among others: its exam number if it has one, else its title."""
+        return code if is_exam_number(code) else self.catalog.credential_title(code, self.language)
 
     def date(self, day: date | datetime | None) -> str:
-        return formatting.date_text(day, self.language) if day is not None else "?"
+        return formatting.date_text(day, self.language, self.zone) if day is not None else "?"
 
     def when(self, moment: datetime) -> str:
-        return formatting.datetime_text(moment, self.language)
+        return formatting.datetime_text(moment, self.language, self.zone)
 
     def count(self, value: float) -> str:
         return formatting.number(value, self.language)
 
     def metric(self, metric_id: str) -> str:
-        return formatting.metric_label(metric_id, self.language)
+        return self.catalog.metric_name(metric_id, self.language)
 
     def metric_value(self, metric_id: str, value: float) -> str:
         return formatting.metric_value(metric_id, value, self.language)
@@ -102,16 +122,17 @@ class Phrasebook:
         return items[:limit] + [self.say("more_codes", count=len(items) - limit)]
 
     def any_of(self, codes: Iterable[str]) -> str:
-        ordered = sorted(set(codes), key=self._rank)
+        ordered = [self.credential_in_list(c) for c in sorted(set(codes), key=self._rank)]
         return self.join(self._shortened(ordered, CODES_SHOWN), "word_or")
 
     def all_of(self, codes: Iterable[str]) -> str:
-        return self.join(sorted(set(codes), key=self._rank), "word_and")
+        return self.join([self.credential_in_list(c) for c in sorted(set(codes), key=self._rank)], "word_and")
 
     def one_of_groups(self, groups: Iterable[Iterable[str]]) -> str:
         """Alternative sets: "70-767 + 70-768, 70-773 + 70-774 or 70-475 + 70-775"."""
         ordered = sorted((sorted(group, key=self._rank) for group in groups), key=lambda g: (min(self._rank(c) for c in g), len(g)))
-        return self.join(self._shortened([" + ".join(group) for group in ordered], GROUPS_SHOWN), "word_or")
+        named = [" + ".join(self.credential_in_list(c) for c in group) for group in ordered]
+        return self.join(self._shortened(named, GROUPS_SHOWN), "word_or")
 
     def _conjoin(self, parts: list[str]) -> str:
         """Parts that are alternatives get parentheses once they sit beside another part."""
@@ -149,7 +170,8 @@ class Phrasebook:
                 required=self.metric_value(requirement.metric, result.required),
             )
         else:
-            shown = self.say("figure_people", current=self.count(result.current), required=self.count(result.required))
+            key = "figure_people_one" if result.required == 1 else "figure_people"
+            shown = self.say(key, current=self.count(result.current), required=self.count(result.required))
         return self.say("figure_status", figure=shown, status=self.say("met" if result.met else "not_met"))
 
     def among(self, result: RequirementResult) -> str | None:
@@ -204,9 +226,12 @@ class Phrasebook:
         parts = []
         if person.needs_all_of:
             parts.append(self.all_of(person.needs_all_of))
-        if person.needs_one_of:
-            parts.append(self.one_of_groups(person.needs_one_of))
+        if person.needs_one_of:  # exactly what completes them: only the smallest of the alternatives
+            fewest = min(len(group) for group in person.needs_one_of)
+            parts.append(self.one_of_groups([group for group in person.needs_one_of if len(group) == fewest]))
         needs = self._conjoin(parts)
+        if person.missing_count == 1:  # "Grace Mensah needs only 70-347"
+            return self.say("closest_person_only", person=self.person(person.person_id), needs=needs)
         if not person.holds:
             return self.say("closest_person_needs", person=self.person(person.person_id), needs=needs)
         return self.say("closest_person", person=self.person(person.person_id), holds=self.all_of(person.holds), needs=needs)
@@ -237,4 +262,5 @@ class Phrasebook:
             )
         if not cause.current:
             return self.say("cause_people_none", required=self.count(cause.required or 0))
-        return self.say("cause_people_short", current=self.count(cause.current), required=self.count(cause.required or 0))
+        key = "cause_people_short_one" if cause.current == 1 else "cause_people_short"
+        return self.say(key, current=self.count(cause.current), required=self.count(cause.required or 0))

@@ -3,6 +3,8 @@ required with a progress bar (SPEC 1, R1-R3, R9, R11)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
@@ -56,8 +58,8 @@ def _competency(part: ReplyBuilder, words: Phrasebook, evaluation: OrganizationE
         _requirement(part, words, requirement)
 
 
-def progress_reply(evaluation: OrganizationEvaluation, level: Level, language: str) -> Reply:
-    words = Phrasebook.for_evaluation(evaluation, language)
+def progress_reply(evaluation: OrganizationEvaluation, level: Level, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     snapshot, assessment = evaluation.snapshot, evaluation.assessment
     reply = ReplyBuilder()
     reply.title(words.say("progress_title", level=words.level(level), organization=snapshot.name))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
@@ -36,8 +38,8 @@ def _held_level(part: ReplyBuilder, words: Phrasebook, held: HeldLevelRisk, anni
                 part.line(words.closest(person), subtle=True, indent=1, bullet=True)
 
 
-def renewal_reply(evaluation: OrganizationEvaluation, language: str) -> Reply:
-    words = Phrasebook.for_evaluation(evaluation, language)
+def renewal_reply(evaluation: OrganizationEvaluation, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     renewal = evaluation.renewal
     reply = ReplyBuilder()
     reply.title(words.say("renewal_title"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
@@ -35,8 +37,8 @@ def describe_option(part: ReplyBuilder, words: Phrasebook, option: UpgradeOption
             )
 
 
-def upgrade_reply(evaluation: OrganizationEvaluation, language: str) -> Reply:
-    words = Phrasebook.for_evaluation(evaluation, language)
+def upgrade_reply(evaluation: OrganizationEvaluation, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     level = words.level(evaluation.upgrade_level)
     reply = ReplyBuilder()
     reply.title(words.say("upgrade_title", level=level))

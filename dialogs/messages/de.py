@@ -12,15 +12,15 @@ MESSAGES: dict[str, str] = {
     "help": (
         "- „MSA verknüpfen“: das Microsoft-Konto mit Ihren Zertifizierungen verknüpfen, damit sie für Ihre Organisation zählen\n"
         "- „meine Zertifizierungen“: Ihre verknüpften Konten, Zertifizierungen und Assessments und wofür sie zählen\n"
-        "- „Wie ist unser Gold-Fortschritt?“: die Anforderungen jeder Kompetenz, Ist- gegen Sollwert (Admins)\n"
+        "- „Wie ist unser Gold-Fortschritt?“: die Anforderungen jeder Kompetenz mit Ist- und Sollwerten (Admins)\n"
         "- „Upgrade-Optionen“: was für die nächste Stufe fehlt und wer am nächsten dran ist (Admins)\n"
-        "- „Verlängerung gefährdet?“: jede erworbene Kompetenz zum Ablaufdatum, warum sie gefährdet ist und was hilft (Admins)\n"
-        "- „Benachrichtigungen aus“ / „Benachrichtigungen an“: Verlängerungswarnungen abbestellen oder wieder erhalten (Admins)\n"
-        "- „abbrechen“: das laufende Gespräch beenden"
+        "- „Verlängerung gefährdet?“: jede erworbene Kompetenz zum Ablaufdatum der Mitgliedschaft, warum sie gefährdet ist und was hilft (Admins)\n"
+        "- „Benachrichtigungen aus“ / „Benachrichtigungen an“: Warnungen zur Verlängerung abbestellen oder wieder erhalten (Admins)\n"
+        "- „abbrechen“: den laufenden Vorgang abbrechen"
     ),
     "not_registered": (
         "Entschuldigung, Sie sind für keine Partnerorganisation registriert, daher kann ich das nicht beantworten. "
-        "Bitte lassen Sie sich von der Administration Ihrer Organisation hinzufügen."
+        "Bitten Sie einen Admin Ihrer Organisation, Sie hinzuzufügen."
     ),
     "admins_only": (
         "Das können nur die Admins Ihrer Organisation sehen. Sagen Sie „meine Zertifizierungen“, um Ihre eigenen zu sehen."
@@ -31,19 +31,19 @@ MESSAGES: dict[str, str] = {
     "error_apology": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     # --- Microsoft-Konto verknüpfen -----------------------------------------------------------
     "sign_in_title": "Anmelden",
-    "sign_in_prompt": "Bitte melden Sie sich mit dem Microsoft-Konto (MSA) an, auf dem Ihre Zertifizierungen liegen.",
+    "sign_in_prompt": "Bitte melden Sie sich mit dem Microsoft-Konto (MSA) an, zu dem Ihre Zertifizierungen gehören.",
     "sign_in_failed": (
         "Die Anmeldung wurde nicht abgeschlossen, daher wurde nichts verknüpft. "
         "Sagen Sie „MSA verknüpfen“, um es noch einmal zu versuchen."
     ),
     "link_confirm_dissolve": (
-        "Das Microsoft-Konto {msa} zählt derzeit für eine andere Organisation, {organization}. "
+        "Das Microsoft-Konto {msa} zählt derzeit für eine andere Organisation: {organization}. "
         "Wenn Sie es hier verknüpfen, wird diese Zuordnung sofort aufgehoben. Fortfahren?"
     ),
     "link_confirm_yes": "Ja, hier verknüpfen",
     "link_confirm_no": "Nein, dort lassen",
     "link_kept": "In Ordnung, nichts geändert: {msa} zählt weiterhin für {organization}.",
-    "link_done": "{msa} ist verknüpft. Ihre Nachweise darauf zählen ab {counts_from} für Ihre Organisation.",
+    "link_done": "{msa} ist verknüpft. Die Nachweise dieses Kontos zählen ab {counts_from} für Ihre Organisation.",
     "link_already": "{msa} ist bereits mit Ihrem Konto verknüpft.",
     "link_refused_cooldown": (
         "Dieses Microsoft-Konto wurde erst kürzlich mit einer Organisation verknüpft. Ab {date} lässt es sich wieder verknüpfen."
@@ -57,18 +57,40 @@ MESSAGES: dict[str, str] = {
     ),
     # --- Benachrichtigungen -------------------------------------------------------------------
     "alerts_off_done": (
-        "Benachrichtigungen sind aus. Ich sende Ihnen keine Verlängerungswarnungen mehr, bis Sie „Benachrichtigungen an“ sagen."
+        "Benachrichtigungen sind aus. Ich sende Ihnen keine Warnungen zur Verlängerung mehr, bis Sie „Benachrichtigungen an“ sagen."
     ),
-    "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung Ihre Verlängerung gefährdet.",
-    "alert_title": "Kompetenz-Hinweis für {organization}",
+    "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung die Verlängerung Ihrer Mitgliedschaft gefährdet.",
+    "alert_title": "Kompetenzhinweis für {organization}",
     "alert_what_changed": "Was sich geändert hat: {cause}",
-    "alert_level_at_risk": "{competency} {level} wäre am {date} nicht erfüllt.",
+    "alert_level_at_risk": "{competency} auf Stufe {level} wäre am {date} nicht mehr erfüllt.",
     "alert_membership_at_risk": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist gefährdet.",
-    "alert_upgrade_available": "Gute Nachricht: {organization} erfüllt jetzt {level} in mindestens einer Kompetenz; die Mitgliedschaft kann von {membership} auf {level} erweitert werden.",
-    "alert_override_ends": "Die Ausnahme des Microsoft-Supports für {option} ({level}) endet am {date}. Danach gilt wieder der berechnete Status.",
+    "alert_upgrade_available": "Gute Nachricht: {organization} erfüllt jetzt in mindestens einer Kompetenz die Stufe {level}; die Mitgliedschaft kann von {membership} auf {level} hochgestuft werden.",
+    "alert_override_ends": "Die Ausnahme des Microsoft-Supports für {competency} auf Stufe {level} über {option} endet am {date}.",
     "alert_renewal_at_risk": (
-        "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft"
+        "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet die Verlängerung Ihrer Mitgliedschaft"
     ),
+    # --- Benachrichtigungen, die sagen, was geschehen ist (R16) ---------------------------------
+    "alert_level_at_risk_headline": "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet eine erworbene Kompetenz bei der Verlängerung",
+    "alert_membership_safe": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist nicht gefährdet: Eine andere erworbene Kompetenz erfüllt weiterhin die Stufe {level}.",
+    "alert_membership_at_risk_otherwise": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist auch aus anderen Gründen gefährdet; Näheres zeigt der Verlängerungsstatus.",
+    "alert_who_could_fill": "Wer die Lücke schließen könnte",
+    "alert_unexplained_membership_headline": "Die Verlängerung Ihrer Mitgliedschaft ist gefährdet",
+    "alert_unexplained_level_headline": "Eine erworbene Kompetenz ist bei der Verlängerung gefährdet",
+    "alert_why": "Warum: {cause}",
+    "alert_upgrade_meets": "{competency} erfüllt die Stufe {level} über {option}",
+    "alert_override_after_met": "Danach bleibt {competency} auf Stufe {level} erfüllt: {option} erfüllt die Anforderungen auch ohne die Ausnahme.",
+    "alert_override_after_other": "Danach bleibt {competency} auf Stufe {level} erfüllt, und zwar über {option}.",
+    "alert_override_after_not_met": "Danach ist {competency} auf Stufe {level} nicht mehr erfüllt.",
+    "alert_override_needs": "Um sie ohne die Ausnahme über {option} zu erfüllen, fehlt: {needs}",
+    "cause_unexplained": "{shortfall}. Keine Änderung in den Daten Ihrer Organisation erklärt das; möglicherweise haben sich die Anforderungen selbst geändert.",
+    "fix_for": "Am wenigsten fehlt für {competency} auf Stufe {level} über {option}: {needs}",
+    "fix_none_for": "{competency} auf Stufe {level}: Nach heutigem Stand lässt sich bis dahin keine Option erfüllen.",
+    "figure_people_one": "{current} von {required} Person",
+    "cause_people_short_one": "Nur {current} der {required} benötigten Personen erfüllt die Anforderung",
+    "alert_upgrade_available_new": "Gute Nachricht: {organization} erfüllt jetzt in mindestens einer Kompetenz die Stufe {level}; eine {level}-Mitgliedschaft kann erworben werden.",
+    "closest_person_only": "{person} braucht nur noch {needs}",
+    "counts_toward_if_renewed": "Nach einer Erneuerung würde es zählen für: {competencies}",
+    "counts_toward_if_linked": "Nach erneuter Verknüpfung würde es zählen für: {competencies}",
     # --- Wörter -------------------------------------------------------------------------------
     "level_silver": "Silber",
     "level_gold": "Gold",
@@ -91,80 +113,80 @@ MESSAGES: dict[str, str] = {
     "safe": "Bei der Verlängerung sicher",
     "level_status": "{level}: {status}",
     "via_option": "über {option}",
-    "via_option_best_of": "über {option} (beste von {count} Optionen)",
-    "override_until": "Durch eine Ausnahme des Microsoft-Supports erfüllt bis {date}",
+    "via_option_best_of": "über {option} (die beste von {count} Optionen)",
+    "override_until": "Bis {date} durch eine Ausnahme des Microsoft-Supports erfüllt",
     "requirement_people": "Zertifizierte Personen ({what})",
-    "requirement_metric_sum": "{metric} (letzte {months} Monate)",
-    "requirement_metric_latest": "{metric} (letzter Monat)",
+    "requirement_metric_sum": "{metric} (in den letzten {months} Monaten)",
+    "requirement_metric_latest": "{metric} (im letzten Monat)",
     "figure_people": "{current} von {required} Personen",
     "figure_metric": "{current} von {required}",
     "figure_status": "{figure} ({status})",
-    "among_note": "{current} von {required} davon haben zusätzlich {what}",
+    "among_note": "davon zusätzlich mit {what}: {current} von {required}",
     "pending_count": "ausstehend: {count}",
     "pending_note": "ausstehend: {count}, ab {when}",
     "pending_note_range": "ausstehend: {count}, zwischen {first} und {last}",
-    "progress_nothing": "Noch keine Kompetenz zeigt Fortschritt in Richtung {level}.",
-    "more_competencies_one": "1 weitere Kompetenz ohne Fortschritt in Richtung {level}",
-    "more_competencies": "{count} weitere Kompetenzen ohne Fortschritt in Richtung {level}",
-    "not_shown": "{count} weitere Kompetenzen mit Fortschritt werden hier nicht gezeigt; fragen Sie nach den Upgrade-Optionen.",
+    "progress_nothing": "Noch keine Kompetenz zeigt Fortschritte in Richtung {level}.",
+    "more_competencies_one": "1 weitere Kompetenz ohne Fortschritte in Richtung {level}",
+    "more_competencies": "{count} weitere Kompetenzen ohne Fortschritte in Richtung {level}",
+    "not_shown": "{count} weitere Kompetenzen mit Fortschritten werden hier nicht angezeigt; fragen Sie nach den Upgrade-Optionen.",
     # --- Upgrade-Optionen ---------------------------------------------------------------------
     "upgrade_title": "Upgrade-Optionen für {level}",
-    "upgrade_intro": "Sortiert nach dem, was noch fehlt – die nächstliegende zuerst.",
-    "upgrade_none": "Alle Kompetenzen erfüllen {level} bereits.",
+    "upgrade_intro": "Sortiert nach dem, was noch fehlt; die nächstliegende Option zuerst.",
+    "upgrade_none": "Alle Kompetenzen erfüllen die Stufe {level} bereits.",
     "upgrade_heading": "{competency} über {option}",
     "upgrade_line": "{heading}: {needs}",
     "more_person": "noch 1 zertifizierte Person ({what})",
     "more_people": "noch {count} zertifizierte Personen ({what})",
     "more_among": "davon {count} zusätzlich mit {what}",
     "more_metric": "noch {amount} {metric}",
-    "covered_by_pending": "nichts weiter nötig, sobald die ausstehenden Nachweise zählen",
+    "covered_by_pending": "nichts mehr nötig, sobald die ausstehenden Nachweise zählen",
     "closest_title": "Am nächsten dran",
-    "closest_person": "{person} hat {holds}; es fehlt noch {needs}",
-    "closest_person_needs": "{person} fehlt noch {needs}",
+    "closest_person": "{person} hat {holds} und braucht noch {needs}",
+    "closest_person_needs": "{person} braucht noch {needs}",
     "pending_person": "{person} zählt ab {when}",
-    "more_options_one": "1 weitere, entferntere Option",
-    "more_options": "{count} weitere, entferntere Optionen",
+    "more_options_one": "1 weitere Option mit größerem Abstand",
+    "more_options": "{count} weitere Optionen mit größerem Abstand",
     # --- Verlängerung -------------------------------------------------------------------------
     "renewal_title": "Verlängerungsstatus",
     "renewal_membership": "Ihre {level}-Mitgliedschaft läuft am {date} ab.",
     "renewal_at_risk_sentence": (
-        "Die Verlängerung auf Stufe {level} ist gefährdet: Am {date} würde keine erworbene Kompetenz {level} noch erfüllen."
+        "Die Verlängerung auf Stufe {level} ist gefährdet: Am {date} würde keine erworbene Kompetenz die Stufe {level} mehr erfüllen."
     ),
     "renewal_safe_sentence": (
-        "Die Verlängerung auf Stufe {level} ist sicher: Am {date} erfüllt eine erworbene Kompetenz {level} weiterhin."
+        "Die Verlängerung auf Stufe {level} ist sicher: Am {date} erfüllt weiterhin eine erworbene Kompetenz die Stufe {level}."
     ),
     "renewal_expired": "Ihre {level}-Mitgliedschaft ist am {date} abgelaufen.",
     "renewal_no_membership": "Ihre Organisation hat keine Mitgliedschaft, die verlängert werden könnte.",
     "renewal_nothing_held": "Ihre Organisation hat keine erworbene Kompetenz, die gefährdet sein könnte.",
-    "held_level_safe": "{competency} {level}: am {date} sicher",
-    "held_level_at_risk": "{competency} {level}: am {date} gefährdet",
+    "held_level_safe": "{competency}, Stufe {level}: am {date} sicher",
+    "held_level_at_risk": "{competency}, Stufe {level}: am {date} gefährdet",
     "cause_leaver": "{person} hat die Organisation am {date} verlassen",
     "cause_leaving": "{person} verlässt die Organisation am {date}",
     "cause_expiring": "„{credential}“ von {person} läuft am {date} ab",
-    "cause_retiring": "„{credential}“ von {person} wurde eingestellt und zählt ab dem {date} nicht mehr",
-    "cause_msa_moved": "Das Microsoft-Konto von {person}, auf dem {credential} liegt, wurde am {date} mit einer anderen Organisation verknüpft",
+    "cause_retiring": "„{credential}“ von {person} wurde von Microsoft zurückgezogen und zählt ab dem {date} nicht mehr",
+    "cause_msa_moved": "Das Microsoft-Konto von {person} mit {credential} zählt seit dem {date} für eine andere Organisation",
     "cause_override_ends": "Die Ausnahme des Microsoft-Supports für {option} endet am {date}",
-    "cause_metric_below": "{metric}: {current}, unter den erforderlichen {required}",
-    "cause_people_short": "Nur {current} von {required} Personen erfüllen die Anforderung",
-    "cause_people_none": "Niemand erfüllt die Anforderung; {required} erforderlich",
+    "cause_metric_below": "{metric}: {current}, weniger als die erforderlichen {required}",
+    "cause_people_short": "Nur {current} der {required} benötigten Personen erfüllen die Anforderung",
+    "cause_people_none": "Niemand erfüllt die Anforderung (benötigt: {required})",
     "more_causes": "{count} weitere Ursachen",
-    "fix": "Günstigste Abhilfe über {option}: {needs}",
+    "fix": "Am wenigsten fehlt über {option}: {needs}",
     "fix_none": "Nach heutigem Stand lässt sich bis dahin keine Option erfüllen.",
     # --- Nachweise ----------------------------------------------------------------------------
-    "achievements_title": "Ihre Zertifizierungen",
+    "achievements_title": "Ihre Nachweise",
     "accounts_title": "Verknüpfte Microsoft-Konten",
     "account_line": "{msa} ({purpose}), verknüpft am {date}",
-    "account_moved": "{msa}: zählt hier nicht mehr, es wurde mit einer anderen Organisation verknüpft",
+    "account_moved": "{msa}: zählt hier nicht mehr, da es mit einer anderen Organisation verknüpft wurde",
     "purpose_certifications": "Zertifizierungen und Prüfungen",
-    "purpose_partner_university": "Partner University-Assessments",
+    "purpose_partner_university": "Partner-University-Assessments",
     "purpose_both": "Zertifizierungen und Assessments",
-    "achievement_line": "{title} ({code}): {status}",
+    "achievement_line": "{credential}: {status}",
     "status_counts": "zählt",
     "status_counts_expires": "zählt, läuft am {date} ab",
     "status_pending": "ausstehend bis {when}",
-    "status_expired": "abgelaufen am {date}",
+    "status_expired": "am {date} abgelaufen",
     "status_not_linked": "nicht mehr verknüpft",
-    "status_left": "zählt nicht mehr: Organisation verlassen",
+    "status_left": "zählt nicht mehr, da Sie die Organisation verlassen haben",
     "counts_toward": "Zählt für: {competencies}",
     "counts_toward_nothing": "Wird von keiner Kompetenz verlangt",
     "competency_levels": "{competency} ({levels})",
@@ -181,6 +203,6 @@ MESSAGES: dict[str, str] = {
     "button_upgrade": "Upgrade-Optionen",
     "button_progress": "Fortschritt",
     "button_progress_level": "{level}-Fortschritt",
-    "button_achievements": "Meine Zertifizierungen",
+    "button_achievements": "Meine Nachweise",
     "button_link": "Microsoft-Konto verknüpfen",
 }

@@ -10,7 +10,7 @@ from typing import Literal
 from services.domain.catalog import Level
 from services.domain.evaluation import Assessment, CompetencyResult, Evaluator, OptionResult, level_rank
 from services.domain.holdings import current_holdings, retired_until
-from services.domain.requirements import candidates_for, evaluate_individuals, index_people_by_code
+from services.domain.requirements import RequirementResult, candidates_for, evaluate_individuals, index_people_by_code
 from services.domain.snapshot import start_of_day
 from services.domain.upgrades import UpgradeOption, best_option, rank_upgrade_options
 
@@ -72,6 +72,7 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
     if membership is None or today.moment >= start_of_day(membership.expires_on):
         return RenewalOutlook(membership.level if membership else "none", membership.expires_on if membership else None, False, ())
     anniversary = evaluator.assess(start_of_day(membership.expires_on), metrics_moment=today.moment)
+    restored = _Restored(evaluator, today.moment)  # shared: built once, only if a level is at risk
     held_risks: list[HeldLevelRisk] = []
     for result in today.competencies:
         if result.held is None:
@@ -89,7 +90,7 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
                     result.id,
                     level,
                     True,
-                    _causes(evaluator, today, anniversary, result, level),
+                    _causes(evaluator, today, anniversary, result, level, restored),
                     fixes[0] if fixes else None,
                 )
             )
@@ -100,17 +101,30 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
     return RenewalOutlook(membership.level, membership.expires_on, not keeps_level, tuple(held_risks))
 
 
-def _causes(evaluator: Evaluator, today: Assessment, anniversary: Assessment, result: CompetencyResult, level: Level) -> tuple[RiskCause, ...]:
+def _causes(
+    evaluator: Evaluator, today: Assessment, anniversary: Assessment, result: CompetencyResult, level: Level, restored: _Restored
+) -> tuple[RiskCause, ...]:
+    """The changes that put a held level at risk, found on the option(s) that carry it.
+
+    Met today: what is lost by the anniversary (leavers, expiries, an override ending, a metric
+    below its threshold) plus the people already gone who would still count then. Not met today:
+    the option the held level rested on is the one the people who left or whose MSA moved would
+    still meet; only when no option is, the closest option's shortfall is named."""
     options_today = result.levels[level].options
     met_today = [o for o in options_today if o.met]
     then_options = {o.option_id: o for o in anniversary.competency(result.id).levels[level].options}  # type: ignore[union-attr]
     causes: list[RiskCause] = []
     if met_today:
         for option in met_today:
-            causes.extend(_lost_by_then(evaluator, today, option, then_options[option.option_id], anniversary.moment))
+            then = then_options[option.option_id]
+            causes.extend(_lost_by_then(evaluator, today, option, then, anniversary.moment))
+            for now_result, then_result in zip(option.requirements, then.requirements):
+                if not then_result.met and now_result.kind == "individuals":
+                    causes.extend(restored.causes(option, now_result))
     else:
-        best = best_option(result.levels[level])
-        causes.extend(_shortfall_causes(evaluator, today, best))
+        carried = [o for o in options_today if restored.meets(o)] or [best_option(result.levels[level])]
+        for option in carried:
+            causes.extend(_shortfall_causes(today, option, restored))
     unique = {c.key: c for c in causes}
     return tuple(unique.values())
 
@@ -140,55 +154,67 @@ def _lost_by_then(
                 if code in codes and holding.valid_until is not None and holding.valid_until <= anniversary:
                     kind: CauseKind = "retiring" if holding.valid_until == retired_until(catalog, code) else "expiring"
                     causes.append(RiskCause(kind, person_id=person_id, code=code, msa=holding.msa, when=holding.valid_until, **base))
-        if not now_result.met:
+        if not now_result.met and today.override is None:  # under an override, its end is the cause
             causes.append(RiskCause("people_short", current=now_result.current, required=now_result.required, **base))
     return causes
 
 
-def _shortfall_causes(evaluator: Evaluator, today: Assessment, option: OptionResult) -> list[RiskCause]:
+def _shortfall_causes(today: Assessment, option: OptionResult, restored: _Restored) -> list[RiskCause]:
     base = dict(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
     causes: list[RiskCause] = []
-    lost = _people_lost(evaluator, option, today.moment)
     for result in option.unmet:
         if result.kind == "metric":
             causes.append(RiskCause("metric_below", metric=result.requirement.metric, current=result.current, required=result.required, **base))  # type: ignore[union-attr]
             continue
-        named = lost.get(id(result.requirement), ())
-        causes.extend(RiskCause(**cause, **base) for cause in named)
+        named = restored.causes(option, result)
+        causes.extend(named)
         if not named:  # nobody to name: say how many are missing
             causes.append(RiskCause("people_short", current=result.current, required=result.required, **base))
     return causes
 
 
-def _people_lost(evaluator: Evaluator, option: OptionResult, moment: datetime) -> dict[int, list[dict]]:
-    """Per unmet skill requirement, the people who would count had they not left (R6) or had their
-    MSA not moved to another organisation (R4): the named causes of a shortfall."""
-    snapshot = evaluator.snapshot
-    dissolved = {(l.user_id, l.msa): l.dissolved_at for l in snapshot.links if l.dissolved_at is not None and l.dissolved_at <= moment}
-    left = {p.id: p.left_on for p in snapshot.people if p.has_left(moment)}
-    if not dissolved and not left:
-        return {}
-    restored = dataclasses.replace(
-        snapshot,
-        links=tuple(dataclasses.replace(l, dissolved_at=None) for l in snapshot.links),
-        people=tuple(dataclasses.replace(p, left_on=None) for p in snapshot.people),
-    )
-    holdings = current_holdings(restored, evaluator.catalog, moment)
-    by_code = index_people_by_code(holdings)
-    lost: dict[int, list[dict]] = {}
-    for result in option.unmet:
-        if result.kind != "individuals":
-            continue
+class _Restored:
+    """The organisation as it would be had nobody left (R6) and no MSA moved away (R4): the people
+    who would count then but do not now are the named causes of a shortfall."""
+
+    def __init__(self, evaluator: Evaluator, moment: datetime):
+        snapshot = evaluator.snapshot
+        self.evaluator, self.moment = evaluator, moment
+        self.dissolved = {(l.user_id, l.msa): l.dissolved_at for l in snapshot.links if l.dissolved_at is not None and l.dissolved_at <= moment}
+        self.left = {p.id: p.left_on for p in snapshot.people if p.has_left(moment)}
+        self._holdings: dict | None = None
+        self._by_code: dict | None = None
+
+    def _judge(self, result: RequirementResult) -> RequirementResult:
+        if self._holdings is None:
+            snapshot = self.evaluator.snapshot
+            restored = dataclasses.replace(
+                snapshot,
+                links=tuple(dataclasses.replace(l, dissolved_at=None) for l in snapshot.links),
+                people=tuple(dataclasses.replace(p, left_on=None) for p in snapshot.people),
+            )
+            self._holdings = current_holdings(restored, self.evaluator.catalog, self.moment)
+            self._by_code = index_people_by_code(self._holdings)
         requirement = result.requirement
-        with_them = evaluate_individuals(requirement, holdings, candidates_for(requirement, by_code), moment)  # type: ignore[arg-type]
+        return evaluate_individuals(requirement, self._holdings, candidates_for(requirement, self._by_code), self.moment)  # type: ignore[arg-type]
+
+    def meets(self, option: OptionResult) -> bool:
+        """Would the option be met today had those people stayed? (Metrics are what they are.)"""
+        if option.met or not (self.dissolved or self.left):
+            return False
+        return all(r.met or (r.kind == "individuals" and self._judge(r).met) for r in option.requirements)
+
+    def causes(self, option: OptionResult, result: RequirementResult) -> list[RiskCause]:
+        if not (self.dissolved or self.left):
+            return []
+        base = dict(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
+        with_them = self._judge(result)
+        found: list[RiskCause] = []
         for person_id in sorted(set(with_them.counted) - set(result.counted)):
-            if person_id in left:
-                lost.setdefault(id(requirement), []).append({"kind": "leaver", "person_id": person_id, "when": start_of_day(left[person_id])})
+            if person_id in self.left:
+                found.append(RiskCause("leaver", person_id=person_id, when=start_of_day(self.left[person_id]), **base))  # type: ignore[arg-type]
                 continue
-            for code, holding in sorted(holdings[person_id].items()):
-                if code in requirement.codes and (person_id, holding.msa) in dissolved:  # type: ignore[union-attr]
-                    lost.setdefault(id(requirement), []).append(
-                        {"kind": "msa_moved", "person_id": person_id, "code": code, "msa": holding.msa, "when": dissolved[(person_id, holding.msa)]}
-                    )
-                    break
-    return lost
+            for code, holding in sorted(self._holdings[person_id].items()):  # type: ignore[index]
+                if code in result.requirement.codes and (person_id, holding.msa) in self.dissolved:  # type: ignore[union-attr]
+                    found.append(RiskCause("msa_moved", person_id=person_id, code=code, msa=holding.msa, when=self.dissolved[(person_id, holding.msa)], **base))
+        return found

@@ -156,6 +156,7 @@ class ConversationReferenceRow(Base):
     personal: Mapped[bool] = mapped_column(Boolean, default=True)
     reference: Mapped[str] = mapped_column(Text)
     locale: Mapped[str | None] = mapped_column(String(20))
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name from Teams' clientInfo (migration 0006)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the bot was removed: never send again
 

@@ -38,6 +38,7 @@ DOCS_SCREENSHOTS = PROJECT / "docs" / "screenshots"
 SCREENSHOT_LIMIT_BYTES = 300 * 1024
 REPLY_TIMEOUT_MS = 15_000
 FIGURE = re.compile(r".+ of .+ \((met|not met)\)")
+SOPHIE_AAD = "00000000-0000-4000-8000-0000000000a8"  # Contoso's second admin (services/demo_dataset.py)
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +94,11 @@ def by_competency(blocks: list[str], names: dict[str, str]) -> dict[str, list[st
     return sections
 
 
-def open_chat(browser: Any, webchat: str, locale: str) -> Any:
-    page = browser.new_page(viewport={"width": 820, "height": 1400}, locale=locale)
-    query = {"tenant": CONTOSO_TENANT, "aad": CONTOSO_ADMIN_AAD, "user": f"anna-{locale}", "name": "Anna Schmidt", "locale": locale}
+def open_chat(browser: Any, webchat: str, locale: str, aad: str = CONTOSO_ADMIN_AAD, user: str | None = None, name: str = "Anna Schmidt") -> Any:
+    """Web Chat sends the browser's zone as `localTimezone`: UTC for the English chats, Berlin for the German."""
+    zone = "Europe/Berlin" if locale.startswith("de") else "UTC"
+    page = browser.new_page(viewport={"width": 820, "height": 1400}, locale=locale, timezone_id=zone)
+    query = {"tenant": CONTOSO_TENANT, "aad": aad, "user": user or f"anna-{locale}", "name": name, "locale": locale}
     page.goto(f"{webchat}/?{urlencode(query)}")
     page.locator("body[data-direct-line=online]").wait_for(state="attached", timeout=REPLY_TIMEOUT_MS)
     return page
@@ -179,7 +182,29 @@ def test_the_admin_sees_gold_progress_as_evaluated_and_clicks_through_to_the_ren
     assert membership["renewal_at_risk"] is False
     assert text("en", "renewal_safe_sentence", level="Silver", date=anniversary) in shown
     keep_screenshots(page, renewal, "webchat-renewal-status")
+
+    # Anna is an admin: once she talked to the bot, the demo's two alerts reach her in this chat (R10).
+    alert = wait_for_alert(page, "en", "Carla Diaz")
+    assert alert_lines(alert)[:4] == [
+        text("en", "alert_title", organization="Contoso Consulting GmbH"),
+        text("en", "alert_level_at_risk_headline"),
+        text("en", "alert_what_changed", cause=text("en", "cause_leaver", person="Carla Diaz", date=date_text(date.fromisoformat(evaluation["evaluated_at"][:10]) - timedelta(days=5), "en"))),
+        text("en", "alert_level_at_risk", competency="Data Analytics", level="Silver", date=anniversary),
+    ]
+    keep_screenshots(page, alert, "webchat-alert")
     page.close()
+
+
+def wait_for_alert(page: Any, language: str, person: str) -> Any:
+    title = text(language, "alert_title", organization="Contoso Consulting GmbH")
+    card = page.locator(".ac-adaptiveCard").filter(has=page.locator(".ac-textBlock", has_text=re.compile(f"^{re.escape(title)}\\s*$")))
+    card = card.filter(has=page.locator(".ac-textBlock", has_text=person))
+    card.last.wait_for(timeout=REPLY_TIMEOUT_MS)
+    return card.last
+
+
+def alert_lines(card: Any) -> list[str]:
+    return [block.strip() for block in card.locator(".ac-textBlock").all_inner_texts()]
 
 
 def test_german_web_chat_gets_the_german_card_with_german_numbers(browser: Any, webchat: str) -> None:
@@ -190,4 +215,19 @@ def test_german_web_chat_gets_the_german_card_with_german_numbers(browser: Any, 
     assert "1 von 2 Personen (nicht erfüllt)" in blocks
     assert progress.get_by_role("button").all_inner_texts() == ["Upgrade-Optionen", "Verlängerungsstatus anzeigen", "Silber-Fortschritt"]
     keep_screenshots(page, progress, "webchat-gold-progress-de")
+    page.close()
+
+
+def test_a_german_speaking_admin_gets_the_alert_in_german_in_web_chat(browser: Any, webchat: str, running_bot: RunningBot) -> None:
+    page = open_chat(browser, webchat, "de-DE", aad=SOPHIE_AAD, user="sophie-de-DE", name="Sophie Hoffmann")
+    box = page.get_by_role("textbox")
+    box.fill("Hallo")
+    box.press("Enter")  # Sophie, Contoso's second admin, talks to the bot for the first time: her alerts follow
+    alert = wait_for_alert(page, "de", "Carla Diaz")
+    lines = alert_lines(alert)
+    assert lines[1] == text("de", "alert_level_at_risk_headline")
+    assert lines[3] == "Datenanalyse auf Stufe Silber wäre am " + lines[3].split(" am ")[1]
+    assert any(line.startswith("Am wenigsten fehlt für Datenanalyse auf Stufe Silber über Spezialistenprüfungen: noch 1 zertifizierte Person") for line in lines)
+    assert text("de", "alert_who_could_fill") in lines and "Anna Schmidt braucht nur noch 70-768" in lines
+    keep_screenshots(page, alert, "webchat-alert-de")
     page.close()

@@ -350,6 +350,7 @@ class TeamsUser:
     tenant_id: str | None
     locale: str = "en-US"
     name: str = "User"
+    time_zone: str | None = None  # what Teams puts in the clientInfo entity ("Europe/Berlin")
 
     @property
     def conversation_id(self) -> str:
@@ -382,6 +383,9 @@ class TeamsChannel:
             "channelData": {"tenant": {"id": user.tenant_id}} if user.tenant_id else {},
             "locale": user.locale,
         }
+        if user.time_zone is not None:  # Teams: clientInfo entity with the client's zone, and localTimezone
+            body["entities"] = [{"type": "clientInfo", "locale": user.locale, "country": "DE", "platform": "Web", "timezone": user.time_zone}]
+            body["localTimezone"] = user.time_zone
         if text is not None:
             body["text"] = text
         body.update(fields)

@@ -9,6 +9,7 @@ import asyncio
 from services.demo_dataset import FABRIKAM_ID, FABRIKAM_TENANT
 from services.importer import import_dataset
 from services.progress import organization_progress
+from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from tests.e2e.conftest import JONAS, NOW, OLIVER, prepare_sign_in
 from tests.e2e.fakes import TeamsUser
 
@@ -39,7 +40,29 @@ async def test_fabrikams_admins_each_get_one_alert_in_their_language_when_jonas_
     assert len(connector.accepted(OLIVER.conversation_id)) == 2 and len(connector.accepted(FRIEDA.conversation_id)) == 2
     assert "A recent change to your competency achievement has put your membership renewal eligibility at risk" in english[0].text
     assert "Thomas Okafor" in english[0].text and "70-346" in english[0].text
-    assert "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft" in german[0].text
-    assert "Thomas Okafor" in german[0].text and "Gold" in german[0].text
+    assert english[0].text == (
+        "Competency alert for Fabrikam Partners Ltd\n"
+        "A recent change to your competency achievement has put your membership renewal eligibility at risk\n"
+        "What changed: Thomas Okafor's Microsoft account, which holds Managing Office 365 Identities and Requirements (70-346) "
+        "and Enabling Office 365 Services (70-347), counts for another organisation since Nov 21, 2026\n"
+        "Cloud Productivity Gold would not be met on Jun 9, 2027.\n"
+        "Your Gold membership renewal on Jun 9, 2027 is at risk.\n"
+        "Cheapest fix for Cloud Productivity Gold, via Managed services: 1 more certified person (70-346 + 70-347 or MCSA: Office 365)\n"
+        "  Who could fill the gap\n"
+        "  - Grace Mensah needs only 70-347 or MCSA: Office 365"
+    )  # Contoso, where the MSA now counts, is not named to Fabrikam
+    assert german[0].text == (
+        "Kompetenzhinweis für Fabrikam Partners Ltd\n"
+        "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet die Verlängerung Ihrer Mitgliedschaft\n"
+        "Was sich geändert hat: Das Microsoft-Konto von Thomas Okafor mit Managing Office 365 Identities and Requirements (70-346) "
+        "und Enabling Office 365 Services (70-347) zählt seit dem 21.11.2026 für eine andere Organisation\n"
+        "Cloud-Produktivität auf Stufe Gold wäre am 09.06.2027 nicht mehr erfüllt.\n"
+        "Die Verlängerung Ihrer Gold-Mitgliedschaft am 09.06.2027 ist gefährdet.\n"
+        "Am wenigsten fehlt für Cloud-Produktivität auf Stufe Gold über Managed Services: noch 1 zertifizierte Person (70-346 + 70-347 oder MCSA: Office 365)\n"
+        "  Wer die Lücke schließen könnte\n"
+        "  - Grace Mensah braucht nur noch 70-347 oder MCSA: Office 365"
+    )
+    renewal = (await teams.say(bot.url, FRIEDA, "Verlängerung gefährdet?"))[0].text
+    assert_alert_agrees_with_renewal(german[0].text, renewal, "de", "Thomas Okafor")
     assert fabrikam_before == (2, 0) and gold_people(await organization_progress(uows, FABRIKAM_ID, NOW)) == (1, 0)
     assert gold_people(await organization_progress(uows, "1234567", NOW))[1] == contoso_before[1] + 1  # pending: counts in 24 h

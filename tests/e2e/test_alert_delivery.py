@@ -16,6 +16,11 @@ from sqlalchemy import select
 
 from bot.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import build_adapter, open_services
+from dialogs.cards import renewal_reply
+from dialogs.formatting import date_text
+from services.outbox import claim_due
+from services.progress import organization_progress
+from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member, set_alerts
 from services.importer import import_dataset
@@ -50,7 +55,7 @@ def dataset(now: datetime, admins: int, leavers: int, locale: str = "en-US") -> 
     }
 
 
-async def prepare(services, connector: FakeConnector, admins: int, leavers: int, locale: str = "en-US") -> int:
+async def prepare(services, connector: FakeConnector, admins: int, leavers: int, locale: str = "en-US", zone: str | None = None) -> int:
     now = utc_now()
     await import_dataset(services.uows, dataset(now, admins, leavers, locale), now)
     for i in range(admins):
@@ -61,7 +66,7 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
             user=ChannelAccount(id=f"29:admin-{i}", aad_object_id=f"aad-{i}"),
             bot=ChannelAccount(id="28:bot"),
         ).serialize()
-        await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, locale), now)
+        await meet_member(services.uows, "tenant", f"aad-{i}", Sighting(f"a:admin-{i}", reference, True, locale, zone), now)
     report = await scan_alerts(services.uows, now)
     return report.queued_deliveries
 
@@ -137,9 +142,20 @@ async def test_an_alert_names_the_person_and_is_in_each_admins_language(services
     card = connector.accepted()[0].card
     body = " ".join(b.get("text", "") for b in card["body"])
     assert report.sent == 1
-    assert "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft" in body
+    assert card["body"][1]["text"] == "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet die Verlängerung Ihrer Mitgliedschaft"
+    assert card["body"][2]["text"] == f"Was sich geändert hat: Leaver 0 hat die Organisation am {date_text(utc_now() - timedelta(days=1), 'de')} verlassen"
     assert "Leaver 0" in body
+    renewal = renewal_reply(await organization_progress(services.uows, "org", utc_now()), "de")  # the answer an admin gets now
+    assert_alert_agrees_with_renewal(connector.accepted()[0].text, renewal.text, "de", "Leaver 0")
     assert [a["data"]["intent"] for a in card["actions"]] == ["renewal_status", "alerts_off"]
+
+
+async def test_the_zone_teams_sent_travels_with_each_delivery_and_an_unknown_one_is_none(services, connector):
+    await prepare(services, connector, admins=1, leavers=1, zone="Asia/Tokyo")
+
+    due = await claim_due(services.uows, "test", utc_now(), 10, timedelta(minutes=1))
+
+    assert [(d.user_id, d.time_zone) for d in due] == [("admin-0", "Asia/Tokyo")]
 
 
 async def test_a_429_with_retry_after_is_delivered_once_after_the_wait(services, connector):
@@ -247,3 +263,25 @@ async def test_two_senders_on_one_postgresql_deliver_1000_alerts_with_no_duplica
     assert len(accepted) == 1000 and max(accepted.values()) == 1
     assert reports[0].sent + reports[1].sent == 1000 and min(reports[0].sent, reports[1].sent) > 0
     assert {d.state for d in await rows(services, AlertDeliveryRow)} == {"sent"}
+
+
+async def test_an_import_that_moves_an_msa_away_is_scanned_for_the_organisation_it_left(services, connector):
+    await prepare(services, connector, admins=1, leavers=0)
+    now = utc_now()
+    stays = {"users": [{"id": "sam", "organization": "org", "display_name": "Sam Field"}],
+             "msa_links": [{"user": "sam", "msa": "sam@msa", "linked_at": "2025-01-01T00:00:00+00:00"}],
+             "achievements": [{"msa": "sam@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"}]}
+    await import_dataset(services.uows, stays, now)
+    carried = await scan_alerts(services.uows, now)  # Sam carries Cloud Silver: the unexplained shortfall clears
+    assert (carried.new_causes, carried.cleared_causes) == (0, 1)
+    elsewhere = {"organizations": [{"id": "other", "name": "Other GmbH", "tenant_id": "tenant-other"}],
+                 "users": [{"id": "sam-new", "organization": "other", "display_name": "Sam Field"}],
+                 "msa_links": [{"user": "sam-new", "msa": "SAM@msa", "linked_at": (now - timedelta(hours=1)).isoformat()}]}
+
+    report = await import_dataset(services.uows, elsewhere, now)
+    await scan_alerts(services.uows, now, report.organizations)
+
+    assert report.organizations == ("org", "other")  # the organisation the MSA left is among those scanned
+    active = [c for c in await rows(services, AlertCauseRow) if c.cleared_at is None]
+    assert [c.key for c in active] == ["renewal|org|msa_moved|sam|sam@msa"]
+    assert "Other GmbH" not in active[0].details

@@ -57,11 +57,27 @@ def test_the_demo_shows_met_pending_expired_leaver_at_risk_override_and_one_pers
     assert (gold_people["current"], gold_people["required"], gold_people["pending"]) == (1, 2, 1)
     assert data["held"] == "silver" and data["levels"]["silver"]["at_risk"] is True
     causes = [h for h in contoso["renewal"]["held"] if h["competency"] == "data-analytics"][0]["causes"]
-    assert [c["kind"] for c in causes] == ["expiring"]
+    assert [(c["kind"], c.get("person")) for c in causes] == [("expiring", "u-lena"), ("leaver", "u-carla")]  # Carla was the slack
     assert contoso["upgrade_options"][0]["competency"] == "cloud-platform"
     assert contoso["upgrade_options"][0]["missing"][0]["pending"] == 1
     smb = next(c for c in fabrikam["competencies"] if c["id"] == "small-midmarket-cloud")
     assert smb["levels"]["gold"]["options"][0]["override"] is not None and smb["levels"]["gold"]["met"]
+
+
+def test_running_the_demo_again_later_changes_nothing_a_user_sees(demo_database, capsys, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    import bot.cli
+
+    first = progress_json(capsys, "1234567")
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    monkeypatch.setattr(bot.cli, "now", lambda: later)  # `make run` today, `make playground` two days on
+    capsys.readouterr()
+
+    assert main(["demo"]) == 0
+    assert capsys.readouterr().out == "the demo dataset is already loaded; nothing changed\n"
+    again = progress_json(capsys, "1234567", "--at", first["evaluated_at"])
+    assert {k: v for k, v in again.items() if k != "evaluated_at"} == {k: v for k, v in first.items() if k != "evaluated_at"}
 
 
 def test_progress_at_another_moment_sees_the_pending_person_count(demo_database, capsys):
@@ -87,6 +103,9 @@ def test_the_human_progress_is_a_readable_table(demo_database, capsys):
     assert out.startswith("Contoso Consulting GmbH (1234567)")
     assert "Cloud Platform [held silver]" in out and "AT RISK" in out
     assert "Upgrade options toward gold" in out
+    assert "    Specialist exams: not met" in out and "Data Analytics Foundational assessment" in out  # names, not ids
+    assert "cause: Carla Diaz left on" in out and "cause: Lena Fischer's Business Intelligence for Data Analytics assessment expires on" in out
+    assert not {"da-foundational", "bi-assessment", "specialist", "azure_consumption_usd", "u-lena"} & set(out.replace("(", " ").replace(")", " ").split())
 
 
 def test_an_unknown_organisation_exits_2_with_one_line(demo_database, capsys):

@@ -17,7 +17,7 @@ import pytest
 
 from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply, welcome_reply
 from dialogs.cards.phrases import Phrasebook
-from dialogs.formatting import date_text, datetime_text, metric_label, metric_value, money, number
+from dialogs.formatting import date_text, datetime_text, metric_value, money, number, time_zone
 from dialogs.messages import LANGUAGES, language_of, text
 from dialogs.recognizer import INTENTS
 from services.achievements import describe_user
@@ -154,7 +154,7 @@ def test_the_renewal_alert_sentence_is_the_seed_sentence_and_its_german_translat
         "A recent change to your competency achievement has put your membership renewal eligibility at risk"
     )
     assert text("de", "alert_renewal_at_risk") == (
-        "Eine kürzliche Änderung Ihrer Kompetenznachweise gefährdet die Verlängerung Ihrer Mitgliedschaft"
+        "Eine kürzlich erfolgte Änderung bei Ihren Kompetenznachweisen gefährdet die Verlängerung Ihrer Mitgliedschaft"
     )
 
 
@@ -168,7 +168,7 @@ def test_the_language_is_german_for_de_locales_and_english_otherwise(locale: str
 
 def test_messages_fill_in_their_placeholders_and_fall_back_to_english() -> None:
     assert text("de", "link_done", msa="a@b.example", counts_from="22.11.2026, 00:47 UTC") == (
-        "a@b.example ist verknüpft. Ihre Nachweise darauf zählen ab 22.11.2026, 00:47 UTC für Ihre Organisation."
+        "a@b.example ist verknüpft. Die Nachweise dieses Kontos zählen ab 22.11.2026, 00:47 UTC für Ihre Organisation."
     )
     assert text("fr", "cancelled") == text("en", "cancelled")
 
@@ -189,11 +189,27 @@ def test_money_is_dollars_before_the_amount_in_english_and_after_it_in_german() 
     assert (money(-3260.5, "en"), money(-3260.5, "de")) == ("-$3,260.50", "-3.260,50 $")
 
 
-def test_dates_and_times_read_as_each_language_expects_in_utc() -> None:
+def test_dates_and_times_read_as_each_language_expects_in_utc_labelled_when_the_zone_is_unknown() -> None:
     moment = datetime(2026, 11, 21, 15, 5, tzinfo=timezone(timedelta(hours=1)))
     assert (date_text(date(2026, 11, 21), "en"), date_text(date(2026, 11, 21), "de")) == ("Nov 21, 2026", "21.11.2026")
     assert (datetime_text(moment, "en"), datetime_text(moment, "de")) == ("Nov 21, 2026, 14:05 UTC", "21.11.2026, 14:05 UTC")
     assert date_text(datetime(2026, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "de") == "31.12.2025"
+
+
+def test_times_are_shown_in_the_readers_zone_unlabelled_and_its_day_is_the_local_day() -> None:
+    late = datetime(2026, 11, 21, 23, 47, tzinfo=timezone.utc)
+    berlin, tokyo, new_york = time_zone("Europe/Berlin"), time_zone("Asia/Tokyo"), time_zone("America/New_York")
+    assert datetime_text(late, "de", berlin) == "22.11.2026, 00:47"
+    assert datetime_text(late, "en", tokyo) == "Nov 22, 2026, 08:47"
+    assert datetime_text(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), "en", new_york) == "Jul 1, 2026, 08:00"  # summer time
+    assert date_text(late, "en", berlin) == "Nov 22, 2026" and date_text(date(2026, 11, 21), "en", tokyo) == "Nov 21, 2026"
+    assert datetime_text(late, "en", time_zone("Etc/UTC")) == "Nov 21, 2026, 23:47 UTC"  # a reader in UTC reads the label too
+
+
+@pytest.mark.parametrize("name", [None, "", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "Europe/Berlin\x00", "x" * 200])
+def test_an_unknown_or_invalid_zone_name_is_no_zone_so_times_read_in_utc_labelled(name: str | None) -> None:
+    assert time_zone(name) is None
+    assert datetime_text(datetime(2026, 11, 21, 23, 47, tzinfo=timezone.utc), "en", time_zone(name)) == "Nov 21, 2026, 23:47 UTC"
 
 
 def test_metric_values_are_money_for_usd_metrics_and_plain_numbers_otherwise() -> None:
@@ -201,17 +217,38 @@ def test_metric_values_are_money_for_usd_metrics_and_plain_numbers_otherwise() -
     assert metric_value("power_bi_seats", 1000, "de") == "1.000"
 
 
-def test_every_metric_of_the_bundled_catalog_has_a_name_in_both_languages() -> None:
+def test_every_metric_of_the_bundled_catalog_is_named_by_the_catalog_in_both_languages() -> None:
     raw = (PROJECT / "services" / "data" / "catalog.json").read_text(encoding="utf-8")
     metric_ids = set(re.findall(r'"metric":\s*"([^"]+)"', raw))
     assert metric_ids
-    unnamed = {m for m in metric_ids for lang in LANGUAGES_SPOKEN if metric_label(m, lang) == m.replace("_", " ")}
+    words = {lang: Phrasebook(lang, bundled_catalog()) for lang in LANGUAGES_SPOKEN}
+    unnamed = {m for m in metric_ids for lang in LANGUAGES_SPOKEN if words[lang].metric(m) == m.replace("_", " ")}
     assert unnamed == set()
-    assert (metric_label("azure_consumption_usd", "en"), metric_label("azure_consumption_usd", "de")) == ("Azure consumption", "Azure-Verbrauch")
+    assert (words["en"].metric("power_bi_seats"), words["de"].metric("power_bi_seats")) == ("Power BI seats", "Power-BI-Lizenzen")
 
 
-def test_an_unknown_metric_reads_as_its_id_with_spaces() -> None:
-    assert metric_label("copilot_seats_deployed", "de") == "copilot seats deployed"
+def test_a_metric_the_catalog_does_not_name_reads_as_its_id_with_spaces() -> None:
+    assert Phrasebook("de", bundled_catalog()).metric("copilot_seats_deployed") == "copilot seats deployed"
+
+
+def test_credentials_are_named_by_title_with_the_exam_number_beside_it_and_assessments_never_by_code() -> None:
+    en, de = Phrasebook("en", bundled_catalog()), Phrasebook("de", bundled_catalog())
+    assert en.credential("AZ-104") == "Microsoft Certified: Azure Administrator Associate (AZ-104)"
+    assert (en.credential("bi-assessment"), de.credential("bi-assessment")) == ("Business Intelligence for Data Analytics assessment", "Assessment Business Intelligence für Datenanalyse")
+    assert en.credential("mcsa-office-365") == "MCSA: Office 365"
+    assert en.one_of_groups([["70-346", "70-347"], ["mcsa-office-365"]]) == "70-346 + 70-347 or MCSA: Office 365"
+
+
+def test_no_reply_shows_an_internal_id_of_the_bundled_catalog() -> None:
+    catalog = bundled_catalog()
+    ids = {c.id for c in catalog.competencies} | {o.id for c in catalog.competencies for o in c.options}
+    ids |= {code for code in catalog.credentials if not re.fullmatch(r"[A-Z]{2}-\d{3}|\d{2}-\d{3}", code)} | set(catalog.metrics)
+    ids = {i for i in ids if "-" in i or "_" in i}  # "security" is also a word; "data-analytics" is not
+    assert {"data-analytics", "da-foundational", "bi-assessment", "mcsa-office-365", "power_bi_seats", "application-builder"} <= ids
+    for language in LANGUAGES_SPOKEN:
+        for name, reply in all_replies(language):
+            words = set(re.findall(r"[\w-]+", reply.text))
+            assert words & ids == set(), (language, name, words & ids)
 
 
 # --- every card -----------------------------------------------------------------------------------
@@ -274,7 +311,7 @@ def test_contoso_gold_progress_gives_the_azure_consumption_sum_and_one_of_two_pe
 def test_german_progress_is_in_german_with_german_number_format() -> None:
     reply = progress_reply(evaluate(CONTOSO_ID, "gold"), "gold", "de")
     assert reply.text.startswith("Gold-Fortschritt für Contoso Consulting GmbH\nMitgliedschaft: Silber bis 20.01.2027")
-    assert "- Azure-Verbrauch (letzte 12 Monate): 111.200 $ von 100.000 $ (erfüllt)" in reply.text
+    assert "- Azure-Verbrauch (in den letzten 12 Monaten): 111.200 $ von 100.000 $ (erfüllt)" in reply.text
     assert ": 1 von 2 Personen (nicht erfüllt)\n  ausstehend: 1, ab 21.11.2026, 23:47 UTC" in reply.text
     assert "Erworben: Silber · Bei der Verlängerung gefährdet" in reply.text
 
@@ -282,7 +319,7 @@ def test_german_progress_is_in_german_with_german_number_format() -> None:
 def test_progress_skips_competencies_without_progress_but_always_shows_held_ones() -> None:
     reply = progress_reply(evaluate(CONTOSO_ID, "gold"), "gold", "en")
     assert "Cloud Productivity" not in reply.text and "Security" not in reply.text
-    assert "Data Analytics\nHeld: Silver · At risk at renewal\nGold: not met · via Data Analytics Specialist (best of 3 options)" in reply.text
+    assert "Data Analytics\nHeld: Silver · At risk at renewal\nGold: not met · via Specialist exams (best of 3 options)" in reply.text
     assert reply.text.endswith("7 more competencies without progress toward Gold")
 
 
@@ -334,10 +371,11 @@ def test_upgrade_options_name_the_closest_people_and_when_pending_people_count()
         "  David Müller counts from Nov 21, 2026, 23:47 UTC"
     ) in reply.text
     assert (
-        "2. Data Analytics via Data Analytics Specialist: 2 more certified people "
-        "(da-foundational and (70-767 + 70-768, 70-475 + 70-775 or 70-773 + 70-774))\n"
+        "2. Data Analytics via Specialist exams: 2 more certified people "
+        "(Data Analytics Foundational assessment and (70-767 + 70-768, 70-475 + 70-775 or 70-773 + 70-774))\n"
         "  Closest people\n"
-        "  - Anna Schmidt holds 70-767 and da-foundational; still needs 70-768, 70-475 + 70-775 or 70-773 + 70-774"
+        "  - Anna Schmidt needs only 70-768\n"
+        "  - Lena Fischer holds 70-768; still needs Data Analytics Foundational assessment and 70-767"
     ) in reply.text
     assert reply.text.endswith("8 more options, further away")
 
@@ -358,7 +396,10 @@ def test_renewal_names_the_expiring_assessment_and_the_cheapest_fix() -> None:
         "Cloud Platform Silver: safe on Jan 20, 2027\n\n"
         "Data Analytics Silver: at risk on Jan 20, 2027\n"
         "- Lena Fischer's Business Intelligence for Data Analytics assessment expires on Dec 21, 2026\n"
-        "Cheapest fix via Data Analytics Specialist: 1 more certified person"
+        "- Carla Diaz left on Nov 16, 2026\n"
+        "Cheapest fix via Specialist exams: 1 more certified person (Data Analytics Foundational assessment and (70-767 + 70-768, 70-475 + 70-775 or 70-773 + 70-774))\n"
+        "  Closest people\n"
+        "  - Anna Schmidt needs only 70-768\n"
     )
 
 
@@ -371,9 +412,9 @@ def test_renewal_is_at_risk_when_no_held_competency_keeps_the_level() -> None:
     assert evaluation.renewal.at_risk
     english, german = renewal_reply(evaluation, "en"), renewal_reply(evaluation, "de")
     assert "Renewing at Silver is at risk: on Jan 20, 2027 no held competency would still meet Silver." in english.text
-    assert "- Ben Weber's Microsoft Certified: Azure Administrator Associate expires on Dec 11, 2026" in english.text
-    assert "Die Verlängerung auf Stufe Silber ist gefährdet: Am 20.01.2027 würde keine erworbene Kompetenz Silber noch erfüllen." in german.text
-    assert "- „Microsoft Certified: Azure Administrator Associate“ von Ben Weber läuft am 11.12.2026 ab" in german.text
+    assert "- Ben Weber's Microsoft Certified: Azure Administrator Associate (AZ-104) expires on Dec 11, 2026" in english.text
+    assert "Die Verlängerung auf Stufe Silber ist gefährdet: Am 20.01.2027 würde keine erworbene Kompetenz die Stufe Silber mehr erfüllen." in german.text
+    assert "- „Microsoft Certified: Azure Administrator Associate (AZ-104)“ von Ben Weber läuft am 11.12.2026 ab" in german.text
 
 
 def cause(kind: str, **details: Any) -> RiskCause:
@@ -386,19 +427,20 @@ def cause(kind: str, **details: Any) -> RiskCause:
         (cause("leaver", person_id="u-ben", when=NOW - timedelta(days=3)), "Ben Weber left on Nov 18, 2026", "Ben Weber hat die Organisation am 18.11.2026 verlassen"),
         (cause("leaver", person_id="u-ben", when=NOW + timedelta(days=10)), "Ben Weber leaves on Dec 1, 2026", "Ben Weber verlässt die Organisation am 01.12.2026"),
         (cause("retiring", person_id="u-ben", code="70-533", when=NOW + timedelta(days=5)),
-         "Ben Weber's Implementing Microsoft Azure Infrastructure Solutions is retired and stops counting on Nov 26, 2026",
-         "„Implementing Microsoft Azure Infrastructure Solutions“ von Ben Weber wurde eingestellt und zählt ab dem 26.11.2026 nicht mehr"),
+         "Ben Weber's Implementing Microsoft Azure Infrastructure Solutions (70-533) is retired and stops counting on Nov 26, 2026",
+         "„Implementing Microsoft Azure Infrastructure Solutions (70-533)“ von Ben Weber wurde von Microsoft zurückgezogen und zählt ab dem 26.11.2026 nicht mehr"),
         (cause("msa_moved", person_id="u-ben", code="AZ-104", msa="ben@outlook.example", when=NOW - timedelta(days=1)),
-         "Ben Weber's Microsoft account, which holds Microsoft Certified: Azure Administrator Associate, was linked to another organisation on Nov 20, 2026",
-         "Das Microsoft-Konto von Ben Weber, auf dem Microsoft Certified: Azure Administrator Associate liegt, wurde am 20.11.2026 mit einer anderen Organisation verknüpft"),
+         "Ben Weber's Microsoft account, which holds Microsoft Certified: Azure Administrator Associate (AZ-104), counts for another organisation since Nov 20, 2026",
+         "Das Microsoft-Konto von Ben Weber mit Microsoft Certified: Azure Administrator Associate (AZ-104) zählt seit dem 20.11.2026 für eine andere Organisation"),
         (cause("override_ends", when=NOW + timedelta(days=40)), "The Microsoft support override for Azure consumption ends on Dec 31, 2026",
          "Die Ausnahme des Microsoft-Supports für Azure-Verbrauch endet am 31.12.2026"),
         (cause("metric_below", metric="azure_consumption_usd", current=6740, required=10000),
-         "Azure consumption: $6,740, below the required $10,000", "Azure-Verbrauch: 6.740 $, unter den erforderlichen 10.000 $"),
+         "Azure consumption: $6,740, below the required $10,000", "Azure-Verbrauch: 6.740 $, weniger als die erforderlichen 10.000 $"),
         (cause("metric_below", metric="o365_new_customers", current=14, required=25),
-         "New Office 365 customers: 14, below the required 25", "Neue Office 365-Kunden: 14, unter den erforderlichen 25"),
-        (cause("people_short", current=1, required=2), "Only 1 of 2 people qualify", "Nur 1 von 2 Personen erfüllen die Anforderung"),
-        (cause("people_short", current=0, required=2), "No one qualifies; 2 needed", "Niemand erfüllt die Anforderung; 2 erforderlich"),
+         "New Office 365 customers: 14, below the required 25", "Neue Office-365-Kunden: 14, weniger als die erforderlichen 25"),
+        (cause("people_short", current=1, required=2), "Only 1 of 2 people qualifies", "Nur 1 der 2 benötigten Personen erfüllt die Anforderung"),
+        (cause("people_short", current=2, required=3), "Only 2 of 3 people qualify", "Nur 2 der 3 benötigten Personen erfüllen die Anforderung"),
+        (cause("people_short", current=0, required=2), "No one qualifies; 2 needed", "Niemand erfüllt die Anforderung (benötigt: 2)"),
     ],
 )
 def test_each_risk_cause_reads_as_a_plain_sentence(risk: RiskCause, english: str, german: str) -> None:
@@ -431,14 +473,36 @@ def test_achievements_show_each_status_and_what_it_counts_toward() -> None:
     assert "(AZ-104): expired on Nov 11, 2026" in achievements_text("u-eva", "en")
     lena = achievements_text("u-lena", "en")
     assert "- lena.fischer.pu@outlook.example (Partner University assessments), linked on Oct 7, 2025" in lena
-    assert "- Business Intelligence for Data Analytics assessment (bi-assessment): counts, expires on Dec 21, 2026\n  Counts toward: Data Analytics (Silver, Gold)" in lena
-    assert "(bi-assessment): no longer counts: left the organisation" in achievements_text("u-carla", "en")
+    assert "- Business Intelligence for Data Analytics assessment: counts, expires on Dec 21, 2026\n  Counts toward: Data Analytics (Silver, Gold)" in lena
+    assert achievements_text("u-carla", "en").endswith("- Business Intelligence for Data Analytics assessment: no longer counts: left the organisation")
+
+
+def test_an_expired_achievement_never_says_it_counts_and_a_leavers_says_nothing_counts() -> None:
+    eva = achievements_text("u-eva", "en")
+    assert eva.endswith("- Microsoft Certified: Azure Administrator Associate (AZ-104): expired on Nov 11, 2026\n  Renewed, it would count toward: Cloud Platform (Silver, Gold)")
+    assert "(AZ-104): am 11.11.2026 abgelaufen\n  Nach einer Erneuerung würde es zählen für: Cloud-Plattform (Silber, Gold)" in achievements_text("u-eva", "de")
+    assert "ount toward" not in achievements_text("u-carla", "en").split("assessment: no longer counts")[1]
+
+
+def test_each_credential_is_listed_once_with_its_current_status_however_often_it_was_imported() -> None:
+    dataset = build_demo_dataset(NOW)
+    again = build_demo_dataset(NOW + timedelta(days=3))  # the demo imported a second time, three days on
+    renewed = [a for a in again["achievements"] if a["msa"].startswith(("eva", "lena", "ben"))]
+    dataset["achievements"] += renewed
+    eva_renewed = {**next(a for a in dataset["achievements"] if a["msa"].startswith("eva")), "earned_at": (NOW - timedelta(days=2)).isoformat(), "expires_at": (NOW + timedelta(days=700)).isoformat()}
+    dataset["achievements"].append(eva_renewed)
+    snapshot = demo_snapshot(CONTOSO_ID, dataset)
+    lines = {user: achievements_reply(describe_user(snapshot, bundled_catalog(), user, NOW), "en").text for user in ("u-eva", "u-lena", "u-ben")}
+
+    assert lines["u-eva"].endswith("- Microsoft Certified: Azure Administrator Associate (AZ-104): counts, expires on Oct 21, 2028\n  Counts toward: Cloud Platform (Silver, Gold)")
+    assert lines["u-lena"].count("Business Intelligence for Data Analytics assessment:") == 1 and lines["u-lena"].count("(70-768)") == 1
+    assert lines["u-ben"].count("(AZ-104):") == 1
 
 
 def test_german_achievements_use_the_catalogs_german_titles_and_names() -> None:
     lena = achievements_text("u-lena", "de")
-    assert lena.startswith("Ihre Zertifizierungen\nLena Fischer")
-    assert "- Assessment Business Intelligence für Datenanalyse (bi-assessment): zählt, läuft am 21.12.2026 ab\n  Zählt für: Datenanalyse (Silber, Gold)" in lena
+    assert lena.startswith("Ihre Nachweise\nLena Fischer")
+    assert "- Assessment Business Intelligence für Datenanalyse: zählt, läuft am 21.12.2026 ab\n  Zählt für: Datenanalyse (Silber, Gold)" in lena
 
 
 def test_a_user_without_a_linked_account_is_told_how_to_link_one() -> None:
