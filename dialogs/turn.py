@@ -10,6 +10,7 @@ from dialogs.messages import language_of, text
 from services.conversations import Member
 
 MEMBER = "competency.member"  # turn_state key: the Member resolved by the bot for this turn
+SHARED = "competency.shared"  # turn_state key: True in a team channel or group chat (SPEC 4.4)
 
 
 def language(turn_context: TurnContext) -> str:
@@ -18,6 +19,10 @@ def language(turn_context: TurnContext) -> str:
 
 def member_of(turn_context: TurnContext) -> Member:
     return turn_context.turn_state[MEMBER]
+
+
+def in_shared_conversation(turn_context: TurnContext) -> bool:
+    return bool(turn_context.turn_state.get(SHARED, False))
 
 
 def reply_activity(reply: Reply) -> Activity:
