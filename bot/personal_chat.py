@@ -24,16 +24,25 @@ class StoredPersonalChat:
         if stored is None:
             return False
         reference = ConversationReference().deserialize(dict(stored))
-        delivered = False
+        failure: BaseException | None = None
 
         async def deliver(personal_turn: TurnContext) -> None:
-            nonlocal delivered
-            await personal_turn.send_activity(activity)
-            delivered = True
+            nonlocal failure
+            try:  # caught here: the adapter would hand it to on_turn_error, which clears that chat's dialog state
+                await personal_turn.send_activity(activity)
+            except Exception as error:  # noqa: BLE001 - any refusal means "not reachable there"
+                failure = error
 
         try:
             await turn_context.adapter.continue_conversation(reference, deliver, self.bot_app_id)
-        except Exception as error:  # noqa: BLE001 - the channel refused or is unreachable: say so in the shared conversation instead
-            logger.warning("could not reach the member's personal chat: %s", str(error).splitlines()[0][:200] if str(error) else type(error).__name__, extra={"user": member.user.id})
+        except Exception as error:  # noqa: BLE001 - e.g. no route to the connector
+            failure = error
+        if failure is not None:
+            logger.warning("could not reach the member's personal chat: %s", _first_line(failure), extra={"user": member.user.id})
             return False
-        return delivered
+        return True
+
+
+def _first_line(error: BaseException) -> str:
+    message = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {message[:200]}"

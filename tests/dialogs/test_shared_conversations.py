@@ -4,6 +4,7 @@ happens there only, and each member's dialog is their own (in English and German
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from botbuilder.core import CardFactory
 from botbuilder.dialogs import ComponentDialog, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
@@ -17,6 +18,7 @@ from bot.storage import SqlStorage
 from dialogs.main_dialog import ORGANISATION_WIDE
 from dialogs.messages import text
 from services.persistence.database import session_factory
+from services.persistence.tables import ConversationReferenceRow
 from tests.dialogs.conftest import ANKE, ANN, EMIL
 from tests.harness import Chat, card_of, texts
 
@@ -101,7 +103,10 @@ async def test_a_channel_the_bot_saw_first_is_not_taken_for_a_personal_chat(harn
 
     replies = await channel.say("what's our gold progress?")
 
+    async with harness.assistant.uows() as uow:
+        rows = (await uow.session.execute(select(ConversationReferenceRow.conversation_id, ConversationReferenceRow.personal))).all()
     assert texts(replies) == [text("en", "shared_open_personal_chat")]
+    assert rows == [(channel.conversation_id, False)]  # so alerts never go to the channel either
 
 
 async def test_a_non_admin_in_a_channel_is_told_it_is_for_admins(harness):

@@ -134,3 +134,19 @@ async def test_an_unreachable_token_service_is_one_clear_sentence_and_one_log_li
     assert [r.getMessage().split(":")[0] for r in ours] == ["token service unreachable, sign-in ended"]
     assert all(r.exc_info is None for r in caplog.records)  # no traceback anywhere
     assert text(locale[:2], "error_apology") not in [d.text for d in replies + after]
+
+
+async def test_a_personal_chat_that_refuses_the_answer_turns_into_the_note_to_open_one(bot, teams, connector, caplog):
+    from tests.e2e.fakes import Answer
+
+    await teams.say(bot.url, ANNA, "help")
+    connector.script(Answer(403, body={"error": {"code": "BotNotInConversationRoster", "message": "The bot is not part of the conversation roster."}}))
+    caplog.set_level(logging.WARNING)
+
+    replies = await say_in(teams, bot.url, ANNA, "what's our Gold progress?")
+
+    refused = [d for d in connector.deliveries if d.status == 403]
+    assert [d.conversation_id for d in refused] == [ANNA.conversation_id]
+    assert [(d.conversation_id, d.text) for d in replies] == [(CHANNEL, text("en", "shared_open_personal_chat"))]
+    assert [r.getMessage().split(":")[0] for r in caplog.records if r.name.startswith("bot.")] == ["could not reach the member's personal chat"]
+    assert all(r.exc_info is None for r in caplog.records)
