@@ -30,7 +30,7 @@ SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000
 
 
 CONFIRM = "confirm-dissolve"
-SIGN_IN_LEFT_FOR_QUESTION = "sign-in-left-for-a-question"  # the dialog's result when a question ended the sign-in
+LINK_LEFT_FOR_QUESTION = "link-left-for-a-question"  # the dialog's result when a question ended it
 
 
 async def _is_yes_or_no(prompt: PromptValidatorContext) -> bool:
@@ -50,13 +50,17 @@ def _sign_in_prompt(language_code: str) -> str:
     return f"sign-in-{language_code}"
 
 
-def _is_question_while_signing_in(inner_dc: DialogContext) -> bool:
-    """A message that asks something else (not a magic code, help or cancel) while the sign-in card waits."""
+def _is_question_while_linking(inner_dc: DialogContext) -> bool:
+    """A message that asks something else while the sign-in card or the confirmation waits: not a
+    magic code, not a yes or no, not help or cancel (those the dialog answers and goes on)."""
     active = inner_dc.active_dialog
     activity = inner_dc.context.activity
-    if active is None or not active.id.startswith("sign-in-") or activity.type != ActivityTypes.message or not activity.text:
+    if active is None or activity.type != ActivityTypes.message or not activity.text:
         return False
-    if activity.text.strip().isdigit():  # the magic code the sign-in page shows
+    if active.id.startswith("sign-in-"):
+        if activity.text.strip().isdigit():  # the magic code the sign-in page shows
+            return False
+    elif active.id != CONFIRM or yes_or_no(activity.text) is not None:
         return False
     recognition = recognize(activity.text, activity.locale)
     return recognition.score >= INTERRUPTING_SCORE and recognition.intent not in ("none", "help", "cancel")
@@ -96,11 +100,11 @@ class LinkMsaDialog(InterruptibleDialog):
         self.initial_dialog_id = "link"
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
-        if _is_question_while_signing_in(inner_dc):
-            # Decided: the question ends the sign-in. Kept waiting, the prompt would take the next
-            # message for a magic code and swallow it; the main dialog says so and answers.
+        if _is_question_while_linking(inner_dc):
+            # Decided: the question ends the linking. Kept waiting, the prompt would take the message
+            # for a magic code (or re-ask its yes/no) and swallow it; the main dialog says so and answers.
             await inner_dc.cancel_all_dialogs()
-            return DialogTurnResult(DialogTurnStatus.Complete, SIGN_IN_LEFT_FOR_QUESTION)
+            return DialogTurnResult(DialogTurnStatus.Complete, LINK_LEFT_FOR_QUESTION)
         try:
             return await super().on_continue_dialog(inner_dc)  # the prompt asks the token service for the token
         except TOKEN_SERVICE_ERRORS as error:

@@ -7,7 +7,7 @@ from botbuilder.core import TurnContext
 
 from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply
 from dialogs.interruptible_dialog import InterruptibleDialog
-from dialogs.link_msa_dialog import SIGN_IN_LEFT_FOR_QUESTION, LinkMsaDialog
+from dialogs.link_msa_dialog import LINK_LEFT_FOR_QUESTION, LinkMsaDialog
 from dialogs.messages import language_of, text
 from dialogs.ports import AccountDirectory, PersonalChat
 from dialogs.recognizer import Recognition, recognize
@@ -52,12 +52,12 @@ class MainDialog(InterruptibleDialog):
         return await step.end_dialog()
 
     async def after_link(self, step: WaterfallStepContext) -> DialogTurnResult:
-        """The link dialog ended. If it ended because a question came while the sign-in waited, the
-        sign-in is over (said so, unless the question was to link again) and the question is answered."""
-        if step.result != SIGN_IN_LEFT_FOR_QUESTION:
+        """The link dialog ended. If a question ended it (asked while the sign-in or the confirmation
+        waited), say that nothing was linked (unless the question was to link again) and answer it."""
+        if step.result != LINK_LEFT_FOR_QUESTION:
             return await step.end_dialog(step.result)
         if understand(step.context).intent != "link_msa":
-            await say(step.context, "sign_in_ended_for_question")
+            await say(step.context, "link_ended_for_question")
         return await step.replace_dialog("main")  # answers this turn's message from the start
 
     async def answer_personally(self, turn_context: TurnContext, recognition: Recognition) -> None:

@@ -196,8 +196,9 @@ MESSAGES: dict[str, str] = {
         "Ein Microsoft-Konto verknüpfen Sie nur in unserem persönlichen Chat. Bitte öffnen Sie einen persönlichen Chat "
         "mit mir und sagen Sie dort „MSA verknüpfen“."
     ),
-    "sign_in_ended_for_question": (
-        "Ich warte nicht mehr auf Ihre Anmeldung, daher wurde nichts verknüpft. Sagen Sie „MSA verknüpfen“, um neu zu beginnen."
+    "link_ended_for_question": (
+        "Um das zu beantworten, habe ich das Verknüpfen Ihres Microsoft-Kontos beendet; es wurde nichts verknüpft. "
+        "Sagen Sie „MSA verknüpfen“, um neu zu beginnen."
     ),
     "token_service_unreachable": (
         "Ich erreiche den Anmeldedienst von Microsoft gerade nicht, daher wurde nichts verknüpft. "

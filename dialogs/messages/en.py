@@ -179,7 +179,7 @@ MESSAGES: dict[str, str] = {
     "shared_link_personal_only": (
         "A Microsoft account is linked in our personal chat only. Please open a personal chat with me and say \"link my MSA\" there."
     ),
-    "sign_in_ended_for_question": "I stopped waiting for your sign-in, so nothing was linked. Say \"link my MSA\" to start again.",
+    "link_ended_for_question": "I stopped linking your Microsoft account to answer that, so nothing was linked. Say \"link my MSA\" to start again.",
     "token_service_unreachable": (
         "I cannot reach the Microsoft sign-in service right now, so nothing was linked. Please say \"link my MSA\" again in a few minutes."
     ),

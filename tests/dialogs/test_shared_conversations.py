@@ -22,6 +22,10 @@ from services.persistence.tables import ConversationReferenceRow
 from tests.dialogs.conftest import ANKE, ANN, EMIL
 from tests.harness import Chat, card_of, texts
 
+
+def cloud_people(evaluation) -> tuple[str, ...]:
+    return evaluation.assessment.competency("cloud-platform").levels["silver"].options[0].requirements[1].counted
+
 LANGS = pytest.mark.parametrize("person", [ANN, ANKE], ids=["en", "de"])
 QUESTIONS = {
     "org_progress": {"en": "what's our gold progress?", "de": "Wie ist unser Gold-Fortschritt?"},
@@ -203,7 +207,7 @@ async def test_a_question_while_the_sign_in_card_waits_ends_the_sign_in_and_gets
     answered = await chat.say(ACHIEVEMENTS[lang(person)])
     late_code = await chat.say("112233")
 
-    assert texts(answered)[0] == text(lang(person), "sign_in_ended_for_question")
+    assert texts(answered)[0] == text(lang(person), "link_ended_for_question")
     assert texts(answered)[1] == texts(await chat.say(ACHIEVEMENTS[lang(person)]))[0]
     assert texts(late_code) == [text(lang(person), "unknown_intent")]
     assert harness.directory.calls == []
@@ -256,3 +260,29 @@ async def test_the_token_service_failing_when_the_magic_code_arrives_is_said_the
 
     assert texts(replies) == [text("en", "token_service_unreachable")]
     assert harness.directory.calls == []
+
+
+@LANGS
+async def test_a_question_instead_of_yes_or_no_ends_the_linking_and_is_answered_and_nothing_moves(harness, person):
+    harness.sign_in(person, "token-c", "emil@outlook.example")  # counts for Beta Partners: the bot asks first
+    chat = harness.chat(person)
+
+    asked = await chat.say(LINK[lang(person)])
+    answered = await chat.say(ACHIEVEMENTS[lang(person)])
+    late_yes = await chat.say("yes" if lang(person) == "en" else "ja")
+
+    assert texts(asked)[0].startswith(text(lang(person), "link_confirm_dissolve", msa="emil@outlook.example", organization="Beta Partners"))
+    assert texts(answered)[0] == text(lang(person), "link_ended_for_question")
+    assert len(answered) == 2 and texts(answered)[1] == texts(await chat.say(ACHIEVEMENTS[lang(person)]))[0]
+    assert texts(late_yes) == [text(lang(person), "unknown_intent")]
+    assert cloud_people(await harness.assistant.progress("org-b")) == ("u-bea",)
+
+
+async def test_no_with_more_words_still_answers_the_confirmation(harness):
+    harness.sign_in(ANN, "token-n", "emil@outlook.example")
+    chat = harness.chat(ANN)
+
+    await chat.say("link my MSA")
+    kept = await chat.say("no, keep it there")
+
+    assert texts(kept) == [text("en", "link_kept", msa="emil@outlook.example", organization="Beta Partners")]

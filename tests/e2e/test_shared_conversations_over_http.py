@@ -102,7 +102,7 @@ async def test_a_question_while_the_sign_in_waits_ends_the_sign_in_and_is_answer
     code_later = await teams.say(bot.url, anna, "654321")
 
     assert card.content_type == "application/vnd.microsoft.card.oauth"
-    assert answered[0].text == text(language, "sign_in_ended_for_question")
+    assert answered[0].text == text(language, "link_ended_for_question")
     assert [d.content_type for d in answered] == [None, "application/vnd.microsoft.card.adaptive"]
     assert answered[1].card["body"][0]["text"] == text(language, "renewal_title")
     assert [d.text for d in code_later] == [text(language, "unknown_intent")]  # the sign-in no longer waits
