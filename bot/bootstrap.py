@@ -19,7 +19,9 @@ from bot.alert_sender import AlertSender, SendPolicy
 from bot.alert_worker import AlertWorker
 from bot.authentication import LOCAL_APP_ID, BotAuthentication
 from bot.graph import GraphAccountDirectory
+from bot.conversation_state import PerMemberConversationState
 from bot.handler import CompetencyBot
+from bot.personal_chat import StoredPersonalChat
 from bot.sdk_fixes import apply_sdk_fixes
 from bot.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
@@ -88,7 +90,7 @@ def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPol
 def build_adapter(services: Services, conversation_state: ConversationState | None = None) -> CompetencyAdapter:
     """Every adapter, the bot's and the alert sender's, is built here, so the SDK is patched first."""
     apply_sdk_fixes()
-    state = conversation_state or ConversationState(SqlStorage(session_factory(services.engine)))
+    state = conversation_state or PerMemberConversationState(SqlStorage(session_factory(services.engine)))
     return CompetencyAdapter(BotAuthentication(services.settings), state)
 
 
@@ -98,10 +100,11 @@ def build_bot(services: Services, directory: AccountDirectory | None = None, pol
     if directory is None:
         http = aiohttp.ClientSession()
         directory = GraphAccountDirectory(http, settings.graph_url)
-    conversation_state = ConversationState(SqlStorage(session_factory(services.engine)))
+    conversation_state = PerMemberConversationState(SqlStorage(session_factory(services.engine)))
     adapter = build_adapter(services, conversation_state)
     alerts = build_alerts(services, adapter, policy)
     assistant = Assistant(services.uows, services.clock, alerts_queued=alerts.wake)
-    dialog = MainDialog(assistant, directory, settings.oauth_connection_name)
+    personal_chat = StoredPersonalChat(assistant, settings.microsoft_app_id or LOCAL_APP_ID)
+    dialog = MainDialog(assistant, directory, settings.oauth_connection_name, personal_chat)
     bot = CompetencyBot(assistant, conversation_state, dialog)
     return BotParts(assistant, conversation_state, adapter, bot, alerts, http)

@@ -11,7 +11,8 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
-from dialogs.turn import MEMBER, reply_activity, time_zone_name
+from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
+from bot.conversation_kind import is_personal, is_shared
 from services.assistant import Assistant
 from services.conversations import Member, Sighting
 
@@ -23,13 +24,6 @@ def tenant_of(activity: Activity) -> str | None:
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
     return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
-
-
-def is_personal(activity: Activity) -> bool:
-    conversation = activity.conversation
-    if conversation is None:
-        return True
-    return conversation.conversation_type in (None, "personal") and not conversation.is_group
 
 
 class CompetencyBot(TeamsActivityHandler):
@@ -91,6 +85,7 @@ class CompetencyBot(TeamsActivityHandler):
             member = await self.assistant.member(tenant_id, aad_object_id)
         if member is not None:
             turn_context.turn_state[MEMBER] = member
+            turn_context.turn_state[SHARED] = is_shared(activity)
         return member
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:

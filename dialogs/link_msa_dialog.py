@@ -3,27 +3,34 @@ another organisation → link through the service (R4 and its caps) → say when
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptValidatorContext, TextPrompt
-from botbuilder.schema import ActionTypes, CardAction, HeroCard
+from botbuilder.schema import ActionTypes, ActivityTypes, CardAction, HeroCard
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from dialogs.formatting import datetime_text
-from dialogs.interruptible_dialog import InterruptibleDialog
+from dialogs.interruptible_dialog import INTERRUPTING_SCORE, InterruptibleDialog
 from dialogs.messages import LANGUAGES, text
 from dialogs.ports import AccountDirectory, AccountDirectoryError
 from dialogs.turn import language, member_of, say, zone
+from dialogs.recognizer import recognize
 from dialogs.yes_no import yes_or_no
 from services.assistant import Assistant
 from services.errors import LinkRefused
 
 logger = logging.getLogger(__name__)
+# What the SDK's token client (msrest over requests) raises when the Bot Framework token service
+# (OAUTH_URL) cannot be reached (ClientRequestError: refused, timed out) or answers with an error.
+TOKEN_SERVICE_ERRORS = (ClientRequestError, HttpOperationError, asyncio.TimeoutError, OSError)
 SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000
 
 
 CONFIRM = "confirm-dissolve"
+LINK_LEFT_FOR_QUESTION = "link-left-for-a-question"  # the dialog's result when a question ended it
 
 
 async def _is_yes_or_no(prompt: PromptValidatorContext) -> bool:
@@ -41,6 +48,34 @@ def _question(language_code: str, question: str):
 
 def _sign_in_prompt(language_code: str) -> str:
     return f"sign-in-{language_code}"
+
+
+def _is_question_while_linking(inner_dc: DialogContext) -> bool:
+    """A message that asks something else while the sign-in card or the confirmation waits: not a
+    magic code, not a yes or no, not help or cancel (those the dialog answers and goes on)."""
+    active = inner_dc.active_dialog
+    activity = inner_dc.context.activity
+    if active is None or activity.type != ActivityTypes.message or not activity.text:
+        return False
+    if active.id.startswith("sign-in-"):
+        if activity.text.strip().isdigit():  # the magic code the sign-in page shows
+            return False
+    elif active.id != CONFIRM or yes_or_no(activity.text) is not None:
+        return False
+    recognition = recognize(activity.text, activity.locale)
+    return recognition.score >= INTERRUPTING_SCORE and recognition.intent not in ("none", "help", "cancel")
+
+
+async def _token_service_unreachable(dialog_context: DialogContext, error: BaseException) -> DialogTurnResult:
+    """One clear sentence for the user and one line in the log: no traceback, no "something went wrong"."""
+    logger.warning("token service unreachable, sign-in ended: %s", _first_line(error))
+    await say(dialog_context.context, "token_service_unreachable")
+    return await dialog_context.cancel_all_dialogs()
+
+
+def _first_line(error: BaseException) -> str:
+    message = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {message[:200]}"
 
 
 class LinkMsaDialog(InterruptibleDialog):
@@ -64,8 +99,22 @@ class LinkMsaDialog(InterruptibleDialog):
         self.add_dialog(WaterfallDialog("link", [self.sign_in, self.check_association, self.link]))
         self.initial_dialog_id = "link"
 
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        if _is_question_while_linking(inner_dc):
+            # Decided: the question ends the linking. Kept waiting, the prompt would take the message
+            # for a magic code (or re-ask its yes/no) and swallow it; the main dialog says so and answers.
+            await inner_dc.cancel_all_dialogs()
+            return DialogTurnResult(DialogTurnStatus.Complete, LINK_LEFT_FOR_QUESTION)
+        try:
+            return await super().on_continue_dialog(inner_dc)  # the prompt asks the token service for the token
+        except TOKEN_SERVICE_ERRORS as error:
+            return await _token_service_unreachable(inner_dc, error)
+
     async def sign_in(self, step: WaterfallStepContext) -> DialogTurnResult:
-        return await step.begin_dialog(_sign_in_prompt(language(step.context)))
+        try:
+            return await step.begin_dialog(_sign_in_prompt(language(step.context)))
+        except TOKEN_SERVICE_ERRORS as error:  # the prompt asks for a stored token first
+            return await _token_service_unreachable(step, error)
 
     async def check_association(self, step: WaterfallStepContext) -> DialogTurnResult:
         if not step.result or not getattr(step.result, "token", None):

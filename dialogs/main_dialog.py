@@ -7,11 +7,11 @@ from botbuilder.core import TurnContext
 
 from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply
 from dialogs.interruptible_dialog import InterruptibleDialog
-from dialogs.link_msa_dialog import LinkMsaDialog
+from dialogs.link_msa_dialog import LINK_LEFT_FOR_QUESTION, LinkMsaDialog
 from dialogs.messages import language_of, text
-from dialogs.ports import AccountDirectory
+from dialogs.ports import AccountDirectory, PersonalChat
 from dialogs.recognizer import Recognition, recognize
-from dialogs.turn import language, member_of, reply_activity, zone
+from dialogs.turn import in_shared_conversation, language, member_of, reply_activity, say, zone
 from services.assistant import Assistant
 from services.domain.evaluation import next_level
 
@@ -28,20 +28,45 @@ def understand(turn_context: TurnContext) -> Recognition:
 
 
 class MainDialog(InterruptibleDialog):
-    def __init__(self, assistant: Assistant, directory: AccountDirectory, connection_name: str):
+    def __init__(self, assistant: Assistant, directory: AccountDirectory, connection_name: str, personal_chat: PersonalChat):
         super().__init__(MainDialog.__name__)
         self.assistant = assistant
+        self.personal_chat = personal_chat
         self.add_dialog(LinkMsaDialog(assistant, directory, connection_name))
-        self.add_dialog(WaterfallDialog("main", [self.route]))
+        self.add_dialog(WaterfallDialog("main", [self.route, self.after_link]))
         self.initial_dialog_id = "main"
 
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
         recognition = understand(step.context)
+        shared = in_shared_conversation(step.context)
         if recognition.intent == "link_msa":
+            if shared:  # SPEC 4.4: the sign-in card and the MSA it names belong in the personal chat
+                await say(step.context, "shared_link_personal_only")
+                return await step.end_dialog()
             return await step.begin_dialog(LinkMsaDialog.__name__)
+        if shared and recognition.intent in ORGANISATION_WIDE and member_of(step.context).is_admin:
+            await self.answer_personally(step.context, recognition)
+            return await step.end_dialog()
         reply = await self.answer(step.context, recognition)
         await step.context.send_activity(reply_activity(reply))
         return await step.end_dialog()
+
+    async def after_link(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """The link dialog ended. If a question ended it (asked while the sign-in or the confirmation
+        waited), say that nothing was linked (unless the question was to link again) and answer it."""
+        if step.result != LINK_LEFT_FOR_QUESTION:
+            return await step.end_dialog(step.result)
+        if understand(step.context).intent != "link_msa":
+            await say(step.context, "link_ended_for_question")
+        return await step.replace_dialog("main")  # answers this turn's message from the start
+
+    async def answer_personally(self, turn_context: TurnContext, recognition: Recognition) -> None:
+        """SPEC 4.4: organisation-wide figures are never posted in a shared conversation; the admin
+        gets them in their personal chat, and the shared conversation a one-line note."""
+        member = member_of(turn_context)
+        reply = await self.answer(turn_context, recognition)
+        delivered = await self.personal_chat.send(turn_context, member, reply_activity(reply))
+        await say(turn_context, "shared_answer_sent" if delivered else "shared_open_personal_chat")
 
     async def answer(self, turn_context: TurnContext, recognition: Recognition) -> Reply:
         member = member_of(turn_context)

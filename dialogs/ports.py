@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from services.conversations import Member
+
 
 @dataclass(frozen=True)
 class AccountProfile:
@@ -21,3 +26,13 @@ class AccountDirectoryError(Exception):
 
 class AccountDirectory(Protocol):
     async def me(self, token: str) -> AccountProfile: ...
+
+
+class PersonalChat(Protocol):
+    """Reaches a member in their personal chat with the bot from a turn in another conversation
+    (SPEC 4.4: organisation-wide answers asked in a channel or group chat are given there)."""
+
+    async def send(self, turn_context: TurnContext, member: Member, activity: Activity) -> bool:
+        """Send `activity` to the member's personal chat; False when the bot has none to reach
+        (the member never opened one, or it is gone)."""
+        ...

@@ -13,6 +13,7 @@ from dialogs.messages import language_of, text
 from services.conversations import Member
 
 MEMBER = "competency.member"  # turn_state key: the Member resolved by the bot for this turn
+SHARED = "competency.shared"  # turn_state key: True in a team channel or group chat (SPEC 4.4)
 
 
 def language(turn_context: TurnContext) -> str:
@@ -38,6 +39,10 @@ def zone(turn_context: TurnContext) -> tzinfo | None:
 
 def member_of(turn_context: TurnContext) -> Member:
     return turn_context.turn_state[MEMBER]
+
+
+def in_shared_conversation(turn_context: TurnContext) -> bool:
+    return bool(turn_context.turn_state.get(SHARED, False))
 
 
 def reply_activity(reply: Reply) -> Activity:

@@ -4,12 +4,13 @@ Dialogs get an `Assistant` and never see a session, a query or an ORM object."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
+from typing import Any
 
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts
-from services.conversations import Member, Sighting, alerts_enabled, find_member, meet_member, set_alerts
+from services.conversations import Member, Sighting, alerts_enabled, find_member, meet_member, personal_reference, set_alerts
 from services.domain.catalog import Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
@@ -60,6 +61,10 @@ class Assistant:
 
     async def alerts_enabled(self, user_id: str) -> bool:
         return await alerts_enabled(self.uows, user_id)
+
+    async def personal_reference(self, user_id: str) -> Mapping[str, Any] | None:
+        """Where to reach the user in their personal chat with the bot, if they ever opened one."""
+        return await personal_reference(self.uows, user_id)
 
     async def meet(self, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting) -> Member | None:
         """Who is talking, remembering where they can be reached (for alerts)."""

@@ -113,6 +113,19 @@ async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
     return Meeting(member, reachable_again)
 
 
+async def personal_reference(uows: UnitOfWorkFactory, user_id: str) -> Mapping[str, Any] | None:
+    """The conversation reference of the user's personal chat with the bot (the most recently
+    refreshed live one), to answer there what must not be said in a shared conversation (SPEC 4.4)."""
+    async with uows() as uow:
+        document = await uow.session.scalar(
+            select(ConversationReferenceRow.reference)
+            .where(ConversationReferenceRow.user_id == user_id, ConversationReferenceRow.personal.is_(True), ConversationReferenceRow.dead_at.is_(None))
+            .order_by(ConversationReferenceRow.updated_at.desc())
+            .limit(1)
+        )
+    return None if document is None else json.loads(document)
+
+
 async def set_alerts(uows: UnitOfWorkFactory, user_id: str, enabled: bool, now: datetime) -> None:
     async with uows() as uow:
         row = await uow.session.get(UserPreferenceRow, user_id)

@@ -5,6 +5,7 @@ as `path: problem`, e.g. `users[3].organization: unknown organization 'x'`."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -15,6 +16,7 @@ import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from services.domain.snapshot import normalize_msa
 from services.errors import DatasetError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "dataset.schema.json"
@@ -79,23 +81,208 @@ def _describe(error: ValidationError) -> DatasetError:
 
 
 def parse_dataset(text: str | bytes) -> dict[str, Any]:
-    """Parse JSON text into a dataset object, or raise `DatasetError` naming where it breaks."""
+    """Parse JSON text into a dataset object, or raise `DatasetError` naming where it breaks.
+
+    Stricter than `json.loads`: a key twice in one object, `NaN`/`Infinity`, a number past
+    `MAX_NUMBER` (`1e400`, a 5,000-digit integer) and nesting past `MAX_DEPTH` are refused with the
+    path of the item, where `json.loads` would keep the last key, return `inf` or a huge `int`, or
+    overflow its recursion."""
+    flagged: list[bool] = []  # set once a hook has put a refusal marker into the document
     try:
-        document = json.loads(text)
+        document = json.loads(
+            text,
+            object_pairs_hook=lambda pairs: _object(pairs, flagged),
+            parse_constant=lambda name: _refuse(flagged, f"{name} is not a number a dataset may hold"),
+            parse_int=lambda digits: _integer(digits, flagged),
+            parse_float=lambda digits: _float(digits, flagged),
+        )
     except UnicodeDecodeError:
         raise DatasetError("$", "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise DatasetError("$", f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise DatasetError(_deep_path(text), f"nested deeper than {MAX_DEPTH} levels") from None
+    if flagged:
+        check_tree(document)
     if not isinstance(document, dict):
         raise DatasetError("$", f"expected object, got {JSON_TYPES.get(type(document), 'value')}")
     return document
 
 
-def validate_dataset(document: Mapping[str, Any]) -> None:
-    """Schema, then uniqueness and references within the file and values the schema allows but the
-    domain does not. References to records already in the database are checked by the importer."""
+# --- what JSON allows but no dataset holds ------------------------------------------------------
+
+MAX_DEPTH = 32  # the schema's deepest item (a designation metric's gate code) is 9 levels down
+MAX_NUMBER = 2**53  # the largest magnitude a JSON number keeps exactly (as a double)
+_MAX_DIGITS = len(str(MAX_NUMBER))
+
+
+class _Refused:
+    """Stands in the parsed document for a value the parser refused, until `check_tree` names its path."""
+
+    __slots__ = ("problem", "key")
+
+    def __init__(self, problem: str, key: str | None = None):
+        self.problem, self.key = problem, key
+
+
+def _refuse(flagged: list[bool], problem: str, key: str | None = None) -> _Refused:
+    flagged.append(True)
+    return _Refused(problem, key)
+
+
+def _object(pairs: list[tuple[str, Any]], flagged: list[bool]) -> dict[str, Any] | _Refused:
+    document = dict(pairs)
+    if len(document) == len(pairs):
+        return document
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return _refuse(flagged, "duplicate key: the object gives it twice, and which value is meant cannot be told", key)
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means a key repeats")
+
+
+def _integer(digits: str, flagged: list[bool]) -> int | _Refused:
+    # The length first: int() of a 5,000-digit string raises (Python's 4,300-digit limit), and
+    # converting a long one costs quadratic time.
+    if len(digits.lstrip("-")) > _MAX_DIGITS or abs(value := int(digits)) > MAX_NUMBER:
+        shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits.lstrip('-')):,} digits)"
+        return _refuse(flagged, f"number {shown} is beyond ±{MAX_NUMBER:,}")
+    return value
+
+
+def _float(digits: str, flagged: list[bool]) -> float | _Refused:
+    value = float(digits)
+    if not abs(value) <= MAX_NUMBER:
+        shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits):,} characters)"
+        return _refuse(flagged, f"number {shown} is beyond ±{MAX_NUMBER:,}")
+    return value
+
+
+def check_tree(document: Any) -> None:
+    """No deeper than `MAX_DEPTH`, every string encodable as UTF-8 (no lone surrogate), every number
+    finite and within ±`MAX_NUMBER`, and no value the parser refused. Raises `DatasetError` with the
+    path of the first bad item. Neither walk recurses, however deep the document."""
+    if not _looks_fine(document):
+        _raise_first_problem(document)
+
+
+def _looks_fine(document: Any) -> bool:
+    """The quick walk every import pays for (a fifth of the schema check's time): no paths kept,
+    scalars checked in place, only ASCII-unsure strings encoded. False sends the document to the
+    walk that names the path."""
+    if type(document) is not dict and type(document) is not list:
+        return False
+    stack = [(document, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        container, depth = pop()
+        if depth >= MAX_DEPTH:
+            return False
+        if type(container) is dict:
+            if not "".join(container).isascii() and not all(_encodes(key) for key in container):
+                return False
+            values = container.values()
+        else:
+            values = container
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if not (value.isascii() or _encodes(value)):
+                    return False
+            elif kind is dict or kind is list:
+                push((value, depth + 1))
+            elif kind is int or kind is float:
+                if not -MAX_NUMBER <= value <= MAX_NUMBER:  # NaN fails this comparison too
+                    return False
+            elif not (kind is bool or value is None):
+                return False
+    return True
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _raise_first_problem(document: Any) -> None:
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if len(path) >= MAX_DEPTH:
+                raise DatasetError(json_path(path), f"nested deeper than {MAX_DEPTH} levels")
+            for key, item in reversed(value.items()):
+                _check_string(key, path, "a key")
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            if len(path) >= MAX_DEPTH:
+                raise DatasetError(json_path(path), f"nested deeper than {MAX_DEPTH} levels")
+            stack.extend(((item, (*path, i)) for i, item in reversed(list(enumerate(value)))))
+        elif isinstance(value, str):
+            _check_string(value, path, "the text")
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int | float):
+            if value != value:
+                raise DatasetError(json_path(path), "NaN is not a number a dataset may hold")
+            if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                raise DatasetError(json_path(path), f"number {value!r} is beyond ±{MAX_NUMBER:,}")
+        elif isinstance(value, _Refused):
+            raise DatasetError(json_path(path if value.key is None else (*path, value.key)), value.problem)
+
+
+def _check_string(value: str, path: tuple[Any, ...], what: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # The message shows the surrogate escaped: printed as is, it would break the terminal's encoder too.
+        raise DatasetError(json_path(path), f"{what} holds a lone surrogate ({ascii(value[exc.start])[1:-1]} at character {exc.start}), which is not Unicode text") from None
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _deep_path(text: str | bytes) -> str:
+    """Where nesting first goes past `MAX_DEPTH`: a scan of the brackets, only for a file that
+    `json.loads` could not descend (slower than parsing; only such a file pays for it)."""
+    if isinstance(text, bytes):
+        text = text.decode(json.detect_encoding(text), errors="replace")
+    open_containers: list[list[Any]] = []  # per open container: [is_array, its current index or key]
+    expecting_key = False
+    for token in _TOKEN.finditer(text):
+        symbol = token.group()
+        if symbol in ("{", "["):
+            if len(open_containers) >= MAX_DEPTH:
+                break
+            open_containers.append([symbol == "[", 0 if symbol == "[" else None])
+            expecting_key = symbol == "{"
+        elif symbol in ("}", "]"):
+            if open_containers:
+                open_containers.pop()
+            expecting_key = False
+        elif symbol == ",":
+            if open_containers and open_containers[-1][0]:
+                open_containers[-1][1] += 1
+            else:
+                expecting_key = True
+        elif symbol.startswith('"') and expecting_key and open_containers:
+            open_containers[-1][1] = json.loads(symbol).encode("utf-8", "backslashreplace").decode("utf-8")
+            expecting_key = False
+    return json_path(position for _, position in open_containers)
+
+
+def validate_dataset(document: Mapping[str, Any], now: datetime | None = None) -> None:
+    """What JSON allows but no dataset holds (`check_tree`), the schema, then uniqueness and
+    references within the file and values the schema allows but the domain does not (with `now`:
+    no link or achievement dated after it). References to records already in the database are
+    checked by the importer."""
+    check_tree(document)
     _check_schema(document)
-    _check_values(document)
+    _check_values(document, now)
     _check_unique(document)
     _check_catalog(document.get("catalog"))
 
@@ -105,18 +292,21 @@ def _relevance(error: ValidationError) -> tuple[int, int]:
     return (-len(error.path), 0 if error.validator in ("oneOf", "anyOf") else 1)
 
 
-def _check_values(document: Mapping[str, Any]) -> None:
+def _check_values(document: Mapping[str, Any], now: datetime | None) -> None:
     for i, row in enumerate(document.get("metrics", ())):
         if row["value"] < 0:
             raise DatasetError(f"metrics[{i}].value", f"must not be negative, got {row['value']}")
-    for section, fields in (("msa_links", ("linked_at",)), ("achievements", ("earned_at", "expires_at"))):
+    # One pass over links and achievements, each timestamp parsed once: they are most of a big file.
+    for section, made, ends in (("msa_links", "linked_at", None), ("achievements", "earned_at", "expires_at")):
         for i, row in enumerate(document.get(section, ())):
-            for name in fields:
-                if name in row:
-                    parse_timestamp(row[name], f"{section}[{i}].{name}")
-    for i, row in enumerate(document.get("achievements", ())):
-        if "expires_at" in row and parse_timestamp(row["expires_at"], "") <= parse_timestamp(row["earned_at"], ""):
-            raise DatasetError(f"achievements[{i}].expires_at", "must be after earned_at")
+            at = parse_timestamp(row[made], f"{section}[{i}].{made}")
+            if ends is not None and ends in row and parse_timestamp(row[ends], f"{section}[{i}].{ends}") <= at:
+                raise DatasetError(f"{section}[{i}].{ends}", f"must be after {made}")
+            if now is not None and at > now:
+                # Not happened yet: a typo in the year or a wrong clock. Counted, it would make R3's delay meaningless.
+                raise DatasetError(f"{section}[{i}].{made}", f"{row[made]} is in the future (the import runs at {now.isoformat()})")
+            if not normalize_msa(row["msa"]):
+                raise DatasetError(f"{section}[{i}].msa", "blank: an MSA is its sign-in name")
     for i, row in enumerate(document.get("overrides", ())):
         if date.fromisoformat(row["ends_on"]) < date.fromisoformat(row["starts_on"]):
             raise DatasetError(f"overrides[{i}].ends_on", "must not be before starts_on")
@@ -136,8 +326,9 @@ def _check_unique(document: Mapping[str, Any]) -> None:
     keys = {
         "organizations": lambda r: r["id"],
         "users": lambda r: r["id"],
-        "msa_links": lambda r: (r["user"], r["msa"].casefold()),
-        "achievements": lambda r: (r["msa"].casefold(), r["code"], parse_timestamp(r["earned_at"], "")),
+        # MSAs as R4 compares them: " Ann@x " and "ann@x" are one account (stored normalised).
+        "msa_links": lambda r: (r["user"], normalize_msa(r["msa"])),
+        "achievements": lambda r: (normalize_msa(r["msa"]), r["code"], parse_timestamp(r["earned_at"], "")),
         "metrics": lambda r: (r["organization"], r["metric"], r["month"]),
         "overrides": lambda r: (r["organization"], r["competency"], r["option"], r["level"], r["starts_on"]),
     }

@@ -54,7 +54,7 @@ async def import_dataset(
 ) -> ImportReport:
     """Validate `document`, then upsert it atomically. Raises `DatasetError` and writes nothing if
     any part is bad."""
-    validate_dataset(document)
+    validate_dataset(document, now)  # with `now`: nothing dated after the import's moment
     report = progress or (lambda _section, _done, _total: None)
     async with uows() as uow:
         session = uow.session

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
+from bot.conversation_state import PerMemberConversationState
 from bot.handler import CompetencyBot
+from bot.personal_chat import StoredPersonalChat
 from bot.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectoryError, AccountProfile
@@ -59,12 +61,15 @@ class Person:
 
 @dataclass
 class Chat:
-    """One person's personal chat with the bot."""
+    """One person's personal chat with the bot, or (with a `conversation_type` and `channel_data`)
+    what that person says in a shared conversation."""
 
     adapter: TestAdapter
     person: Person
     conversation_id: str
     replies: list[Activity] = field(default_factory=list)
+    conversation_type: str | None = "personal"
+    channel_data: dict[str, Any] = field(default_factory=dict)
 
     async def say(self, text: str | None = None, value: dict[str, Any] | None = None, locale: str | None = None) -> list[Activity]:
         activity = Activity(
@@ -74,8 +79,8 @@ class Chat:
             locale=locale or self.person.locale,
             channel_id="msteams",
             from_property=ChannelAccount(id=self.person.user_id, name=self.person.name, aad_object_id=self.person.aad_object_id),
-            conversation=ConversationAccount(id=self.conversation_id, conversation_type="personal", tenant_id=self.person.tenant_id),
-            channel_data={"tenant": {"id": self.person.tenant_id}} if self.person.tenant_id else {},
+            conversation=ConversationAccount(id=self.conversation_id, conversation_type=self.conversation_type, tenant_id=self.person.tenant_id),
+            channel_data={**self.channel_data, **({"tenant": {"id": self.person.tenant_id}} if self.person.tenant_id else {})},
         )
         return await self.send(activity)
 
@@ -98,8 +103,9 @@ class BotHarness:
 
     def _adapter(self) -> TestAdapter:
         """A fresh bot over the same database: what a restart or a second instance looks like."""
-        conversation_state = ConversationState(SqlStorage(session_factory(self.engine)))
-        bot = CompetencyBot(self.assistant, conversation_state, MainDialog(self.assistant, self.directory, CONNECTION))
+        conversation_state = PerMemberConversationState(SqlStorage(session_factory(self.engine)))
+        dialog = MainDialog(self.assistant, self.directory, CONNECTION, StoredPersonalChat(self.assistant, "28:bot"))
+        bot = CompetencyBot(self.assistant, conversation_state, dialog)
         template = Activity(channel_id="msteams", service_url="https://smba.example/teams", recipient=ChannelAccount(id="28:bot", name="Competency Bot"))
         adapter = TestAdapter(bot.on_turn, template)
         adapter.conversation_state = conversation_state
@@ -112,6 +118,14 @@ class BotHarness:
 
     def chat(self, person: Person) -> Chat:
         return Chat(self.adapter, person, f"a:personal-{person.user_id}")
+
+    def channel(self, person: Person, conversation_id: str = "19:general@thread.tacv2", conversation_type: str | None = "channel") -> Chat:
+        """What `person` says in a team's channel (as Teams marks one: the type and `channelData.team`)."""
+        team = {"team": {"id": "19:team@thread.tacv2"}, "channel": {"id": conversation_id}}
+        return Chat(self.adapter, person, conversation_id, conversation_type=conversation_type, channel_data=team)
+
+    def group_chat(self, person: Person, conversation_id: str = "19:group@thread.v2") -> Chat:
+        return Chat(self.adapter, person, conversation_id, conversation_type="groupChat")
 
     def sign_in(self, person: Person, token: str, sign_in_name: str, magic_code: str | None = None) -> None:
         self.directory.add(token, sign_in_name)

@@ -205,4 +205,25 @@ MESSAGES: dict[str, str] = {
     "button_progress_level": "{level}-Fortschritt",
     "button_achievements": "Meine Nachweise",
     "button_link": "Microsoft-Konto verknüpfen",
+    # --- Gemeinsame Unterhaltungen und Sonderfälle der Anmeldung (Issue 8) --------------------------
+    "shared_answer_sent": (
+        "Ich habe Ihnen die Antwort in unseren persönlichen Chat geschickt: Zahlen der ganzen Organisation "
+        "zeige ich nicht in gemeinsamen Unterhaltungen."
+    ),
+    "shared_open_personal_chat": (
+        "Zahlen der ganzen Organisation zeige ich nicht in gemeinsamen Unterhaltungen, und einen persönlichen Chat "
+        "haben wir noch nicht. Bitte öffnen Sie einen persönlichen Chat mit mir und fragen Sie dort."
+    ),
+    "shared_link_personal_only": (
+        "Ein Microsoft-Konto verknüpfen Sie nur in unserem persönlichen Chat. Bitte öffnen Sie einen persönlichen Chat "
+        "mit mir und sagen Sie dort „MSA verknüpfen“."
+    ),
+    "link_ended_for_question": (
+        "Um das zu beantworten, habe ich das Verknüpfen Ihres Microsoft-Kontos beendet; es wurde nichts verknüpft. "
+        "Sagen Sie „MSA verknüpfen“, um neu zu beginnen."
+    ),
+    "token_service_unreachable": (
+        "Ich erreiche den Anmeldedienst von Microsoft gerade nicht, daher wurde nichts verknüpft. "
+        "Bitte sagen Sie in ein paar Minuten noch einmal „MSA verknüpfen“."
+    ),
 }

@@ -192,4 +192,17 @@ MESSAGES: dict[str, str] = {
     "button_progress_level": "{level} progress",
     "button_achievements": "My achievements",
     "button_link": "Link my Microsoft account",
+    # --- shared conversations and sign-in edge cases (issue 8) -----------------------------------
+    "shared_answer_sent": "I sent you the answer in our personal chat: organisation-wide figures are not posted in shared conversations.",
+    "shared_open_personal_chat": (
+        "Organisation-wide figures are not posted in shared conversations, and we have no personal chat yet. "
+        "Please open a personal chat with me and ask there."
+    ),
+    "shared_link_personal_only": (
+        "A Microsoft account is linked in our personal chat only. Please open a personal chat with me and say \"link my MSA\" there."
+    ),
+    "link_ended_for_question": "I stopped linking your Microsoft account to answer that, so nothing was linked. Say \"link my MSA\" to start again.",
+    "token_service_unreachable": (
+        "I cannot reach the Microsoft sign-in service right now, so nothing was linked. Please say \"link my MSA\" again in a few minutes."
+    ),
 }

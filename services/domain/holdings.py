@@ -28,6 +28,8 @@ def add_months(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 + months
     year, month = divmod(month_index, 12)
     month += 1
+    if not 1 <= year <= 9999:  # a grace ending past the calendar's end (retired_on 9999-06-01) never ends
+        return date.max if year > 9999 else date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return date(year, month, min(day.day, candidate))

@@ -1,0 +1,288 @@
+"""SPEC 4.4, shared conversations: organisation-wide answers go to the admin's personal chat, linking
+happens there only, and each member's dialog is their own (in English and German)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from botbuilder.core import CardFactory
+from botbuilder.dialogs import ComponentDialog, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
+from botbuilder.core import MessageFactory
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity
+
+from bot.conversation_state import PerMemberConversationState
+from bot.handler import CompetencyBot
+from bot.storage import SqlStorage
+from dialogs.main_dialog import ORGANISATION_WIDE
+from dialogs.messages import text
+from services.persistence.database import session_factory
+from services.persistence.tables import ConversationReferenceRow
+from tests.dialogs.conftest import ANKE, ANN, EMIL
+from tests.harness import Chat, card_of, texts
+
+
+def cloud_people(evaluation) -> tuple[str, ...]:
+    return evaluation.assessment.competency("cloud-platform").levels["silver"].options[0].requirements[1].counted
+
+LANGS = pytest.mark.parametrize("person", [ANN, ANKE], ids=["en", "de"])
+QUESTIONS = {
+    "org_progress": {"en": "what's our gold progress?", "de": "Wie ist unser Gold-Fortschritt?"},
+    "upgrade_options": {"en": "upgrade options", "de": "Upgrade-Optionen"},
+    "renewal_status": {"en": "is our renewal at risk?", "de": "Verlängerung gefährdet?"},
+}
+
+
+def lang(person) -> str:
+    return "de" if person.locale.startswith("de") else "en"
+
+
+def split(replies: list[Activity], conversation_id: str) -> tuple[list[Activity], list[Activity]]:
+    """(what was posted in `conversation_id`, what went elsewhere)."""
+    here = [r for r in replies if r.conversation.id == conversation_id]
+    return here, [r for r in replies if r.conversation.id != conversation_id]
+
+
+def test_every_organisation_wide_intent_has_a_question_here():
+    assert set(QUESTIONS) == ORGANISATION_WIDE
+
+
+@LANGS
+@pytest.mark.parametrize("intent", sorted(QUESTIONS))
+async def test_an_admins_organisation_wide_question_in_a_channel_is_answered_in_their_personal_chat(harness, person, intent):
+    personal = harness.chat(person)
+    await personal.say("help")  # the bot now knows the personal chat
+    channel = harness.channel(person)
+
+    replies = await channel.say(QUESTIONS[intent][lang(person)])
+
+    in_channel, elsewhere = split(replies, channel.conversation_id)
+    assert texts(in_channel) == [text(lang(person), "shared_answer_sent")]
+    assert not in_channel[0].attachments  # no card, no figure in the channel
+    [answer] = elsewhere
+    assert answer.conversation.id == personal.conversation_id
+    assert card_of(answer)["type"] == "AdaptiveCard"
+    direct = await personal.say(QUESTIONS[intent][lang(person)])
+    assert texts([answer]) == texts(direct)  # the same answer as asked in the personal chat
+
+
+@LANGS
+async def test_a_group_chat_is_shared_too_and_a_card_button_there_answers_personally(harness, person):
+    personal = harness.chat(person)
+    await personal.say("help")
+    group = harness.group_chat(person)
+
+    replies = await group.say(value={"intent": "renewal_status"})
+
+    in_group, elsewhere = split(replies, group.conversation_id)
+    assert texts(in_group) == [text(lang(person), "shared_answer_sent")]
+    assert [r.conversation.id for r in elsewhere] == [personal.conversation_id]
+
+
+@LANGS
+async def test_channel_data_naming_a_team_makes_a_conversation_shared_without_a_type(harness, person):
+    channel = harness.channel(person, conversation_type=None)
+
+    replies = await channel.say(QUESTIONS["org_progress"][lang(person)])
+
+    assert texts(replies) == [text(lang(person), "shared_open_personal_chat")]
+    assert all(r.conversation.id == channel.conversation_id and not r.attachments for r in replies)
+
+
+@LANGS
+async def test_without_a_personal_chat_the_admin_is_asked_to_open_one_and_no_figure_is_posted(harness, person):
+    channel = harness.channel(person)
+
+    replies = await channel.say(QUESTIONS["renewal_status"][lang(person)])
+
+    assert texts(replies) == [text(lang(person), "shared_open_personal_chat")]
+
+
+async def test_a_channel_the_bot_saw_first_is_not_taken_for_a_personal_chat(harness):
+    """The channel's conversation reference is stored as shared: asked there, the answer does not
+    come back into it as if it were Ann's personal chat."""
+    channel = harness.channel(ANN, conversation_type=None)
+    await channel.say("help")
+
+    replies = await channel.say("what's our gold progress?")
+
+    async with harness.assistant.uows() as uow:
+        rows = (await uow.session.execute(select(ConversationReferenceRow.conversation_id, ConversationReferenceRow.personal))).all()
+    assert texts(replies) == [text("en", "shared_open_personal_chat")]
+    assert rows == [(channel.conversation_id, False)]  # so alerts never go to the channel either
+
+
+async def test_a_non_admin_in_a_channel_is_told_it_is_for_admins(harness):
+    replies = await harness.channel(EMIL).say("what's our gold progress?")
+
+    assert texts(replies) == [text("en", "admins_only")]
+
+
+@LANGS
+async def test_linking_an_msa_in_a_channel_is_refused_with_a_pointer_to_the_personal_chat(harness, person):
+    harness.sign_in(person, "token-shared", "shared@outlook.example")
+    channel = harness.channel(person)
+
+    replies = await channel.say("link my MSA" if lang(person) == "en" else "MSA verknüpfen")
+    after = await channel.say("yes" if lang(person) == "en" else "ja")
+
+    assert texts(replies) == [text(lang(person), "shared_link_personal_only")]
+    assert not any(r.attachments and r.attachments[0].content_type == CardFactory.content_types.oauth_card for r in replies)
+    assert texts(after) == [text(lang(person), "unknown_intent")]
+    assert harness.directory.calls == []  # no sign-in was ever read
+
+
+async def test_personal_chat_state_keeps_botbuilders_key_so_stored_dialogs_resume(harness):
+    harness.sign_in(ANN, "token-p", "emil@outlook.example")
+    await harness.chat(ANN).say("link my MSA")  # waits for the confirmation
+
+    storage = SqlStorage(session_factory(harness.engine))
+    stored = await storage.read([f"msteams/conversations/{harness.chat(ANN).conversation_id}"])
+
+    assert list(stored) == [f"msteams/conversations/{harness.chat(ANN).conversation_id}"]
+
+
+# --- dialog state per member: a two-turn dialog in a group chat ------------------------------------
+
+
+class AskName(ComponentDialog):
+    """A two-turn dialog (ask, then thank by the answer): what a prompt in a shared conversation is."""
+
+    def __init__(self):
+        super().__init__("ask-name")
+        self.add_dialog(TextPrompt("name"))
+        self.add_dialog(WaterfallDialog("steps", [self.ask, self.thank]))
+        self.initial_dialog_id = "steps"
+
+    async def ask(self, step: WaterfallStepContext):
+        return await step.prompt("name", PromptOptions(prompt=MessageFactory.text(f"{step.context.activity.from_property.name}, your name?")))
+
+    async def thank(self, step: WaterfallStepContext):
+        await step.context.send_activity(f"Thanks, {step.result}, asked by {step.context.activity.from_property.name}")
+        return await step.end_dialog()
+
+
+async def test_another_members_reply_in_a_group_chat_starts_their_own_dialog_not_the_waiting_one(harness):
+    state = PerMemberConversationState(SqlStorage(session_factory(harness.engine)))
+    bot = CompetencyBot(harness.assistant, state, AskName())
+    adapter = TestAdapter(bot.on_turn, harness.adapter.template)
+    ann = Chat(adapter, ANN, "19:group@thread.v2", conversation_type="groupChat")
+    emil = Chat(adapter, EMIL, "19:group@thread.v2", conversation_type="groupChat")
+
+    asked = await ann.say("start")
+    emil_first = await emil.say("Emil here")
+    ann_answer = await ann.say("Ann")
+    emil_answer = await emil.say("Emil")
+
+    assert texts(asked) == ["Ann Admin, your name?"]
+    assert texts(emil_first) == ["Emil Employee, your name?"]  # his own dialog, not an answer to Ann's
+    assert texts(ann_answer) == ["Thanks, Ann, asked by Ann Admin"]
+    assert texts(emil_answer) == ["Thanks, Emil, asked by Emil Employee"]
+
+
+async def test_in_a_personal_chat_the_state_is_the_conversations_as_before(harness):
+    state = PerMemberConversationState(SqlStorage(session_factory(harness.engine)))
+    bot = CompetencyBot(harness.assistant, state, AskName())
+    adapter = TestAdapter(bot.on_turn, harness.adapter.template)
+
+    await Chat(adapter, ANN, "a:personal-ann").say("start")
+    stored = await SqlStorage(session_factory(harness.engine)).read(["msteams/conversations/a:personal-ann", "msteams/conversations/19:group@thread.v2/members/29:ann"])
+
+    assert list(stored) == ["msteams/conversations/a:personal-ann"]
+
+
+# --- the link dialog's edge cases (issue 8, item 6) ---------------------------------------------------
+
+LINK = {"en": "link my MSA", "de": "MSA verknüpfen"}
+ACHIEVEMENTS = {"en": "my achievements", "de": "meine Zertifizierungen"}
+
+
+@LANGS
+async def test_a_question_while_the_sign_in_card_waits_ends_the_sign_in_and_gets_its_answer(harness, person):
+    harness.sign_in(person, "token-q", "waiting@outlook.example", magic_code="112233")
+    chat = harness.chat(person)
+
+    await chat.say(LINK[lang(person)])
+    answered = await chat.say(ACHIEVEMENTS[lang(person)])
+    late_code = await chat.say("112233")
+
+    assert texts(answered)[0] == text(lang(person), "link_ended_for_question")
+    assert texts(answered)[1] == texts(await chat.say(ACHIEVEMENTS[lang(person)]))[0]
+    assert texts(late_code) == [text(lang(person), "unknown_intent")]
+    assert harness.directory.calls == []
+
+
+@LANGS
+async def test_help_and_the_magic_code_still_work_while_the_sign_in_waits(harness, person):
+    harness.sign_in(person, "token-h", "helped@outlook.example", magic_code="445566")
+    chat = harness.chat(person)
+
+    await chat.say(LINK[lang(person)])
+    await chat.say("help" if lang(person) == "en" else "Hilfe")
+    done = await chat.say("445566")
+
+    assert texts(done)[0].startswith(text(lang(person), "link_done", msa="helped@outlook.example", counts_from="")[:12])
+
+
+@LANGS
+async def test_an_unreachable_token_service_is_said_in_one_sentence_and_the_dialog_ends(harness, person, caplog):
+    from msrest.exceptions import ClientRequestError
+
+    async def refused(*_args, **_kwargs):
+        raise ClientRequestError("Error occurred in request., ConnectionError: connection refused")
+
+    harness.adapter.get_user_token = refused
+    chat = harness.chat(person)
+
+    replies = await chat.say(LINK[lang(person)])
+    after = await chat.say("yes" if lang(person) == "en" else "ja")
+
+    assert texts(replies) == [text(lang(person), "token_service_unreachable")]
+    assert texts(after) == [text(lang(person), "unknown_intent")]
+    assert [r.getMessage() for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [
+        "token service unreachable, sign-in ended: ClientRequestError: Error occurred in request., ConnectionError: connection refused"
+    ]
+
+
+async def test_the_token_service_failing_when_the_magic_code_arrives_is_said_the_same_way(harness):
+    from msrest.exceptions import ClientRequestError
+
+    harness.sign_in(ANN, "token-m", "magic@outlook.example", magic_code="778899")
+    chat = harness.chat(ANN)
+    await chat.say(LINK["en"])
+
+    async def refused(*_args, **_kwargs):
+        raise ClientRequestError("timed out")
+
+    harness.adapter.get_user_token = refused
+    replies = await chat.say("778899")
+
+    assert texts(replies) == [text("en", "token_service_unreachable")]
+    assert harness.directory.calls == []
+
+
+@LANGS
+async def test_a_question_instead_of_yes_or_no_ends_the_linking_and_is_answered_and_nothing_moves(harness, person):
+    harness.sign_in(person, "token-c", "emil@outlook.example")  # counts for Beta Partners: the bot asks first
+    chat = harness.chat(person)
+
+    asked = await chat.say(LINK[lang(person)])
+    answered = await chat.say(ACHIEVEMENTS[lang(person)])
+    late_yes = await chat.say("yes" if lang(person) == "en" else "ja")
+
+    assert texts(asked)[0].startswith(text(lang(person), "link_confirm_dissolve", msa="emil@outlook.example", organization="Beta Partners"))
+    assert texts(answered)[0] == text(lang(person), "link_ended_for_question")
+    assert len(answered) == 2 and texts(answered)[1] == texts(await chat.say(ACHIEVEMENTS[lang(person)]))[0]
+    assert texts(late_yes) == [text(lang(person), "unknown_intent")]
+    assert cloud_people(await harness.assistant.progress("org-b")) == ("u-bea",)
+
+
+async def test_no_with_more_words_still_answers_the_confirmation(harness):
+    harness.sign_in(ANN, "token-n", "emil@outlook.example")
+    chat = harness.chat(ANN)
+
+    await chat.say("link my MSA")
+    kept = await chat.say("no, keep it there")
+
+    assert texts(kept) == [text("en", "link_kept", msa="emil@outlook.example", organization="Beta Partners")]
