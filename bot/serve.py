@@ -11,12 +11,26 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.bootstrap import open_services, use_connector_threads
+from bot.cli import UsageError
+from bot.inbound import is_loopback
 from services.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
+def check_exposure(settings: Settings) -> None:
+    """Local mode has no inbound authentication: anyone who reaches the port can speak as any tenant
+    and user. So it listens on loopback only, unless the operator says otherwise in so many words."""
+    if settings.local_mode and not is_loopback(settings.host.strip("[]")) and not settings.allow_unauthenticated_remote:
+        raise UsageError(
+            f"HOST {settings.host or '(all interfaces)'} is reachable from other machines, and without MicrosoftAppId "
+            "nobody who connects is authenticated: set MicrosoftAppId, listen on 127.0.0.1, "
+            "or set ALLOW_UNAUTHENTICATED_REMOTE=true to accept that"
+        )
+
+
 async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> None:
+    check_exposure(settings)
     stopped = stopped or asyncio.Event()
     use_connector_threads()
     loop = asyncio.get_running_loop()

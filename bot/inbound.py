@@ -1,0 +1,136 @@
+"""What `/api/messages` checks before any real work (SPEC 4.4: bad input is a 4xx, never a 500).
+
+Everything here is cheap and bounded: it runs on the raw request before msrest deserializes the body
+(msrest recurses once per nesting level and falls over at about 1,000), before a token's signing
+keys are looked up, and before a turn starts. Each refusal is a `Refusal`: a status and one line
+that `bot.app` logs and answers with; user content in it is cut to `LOG_EXCERPT` characters."""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from urllib.parse import urlsplit
+
+MAX_DEPTH = 32  # Teams' activities nest about 6 levels (channelData.team.…, attachments' cards ~12)
+LOG_EXCERPT = 80  # characters of user content in a log line or an error body
+
+# The Bot Framework's and Teams' service URLs (reference/botframework-research.md; Microsoft's
+# Agents SDK `TeamsServiceEndpoints`): Teams public cloud, GCC, GCC High, DoD, and the Bot Framework
+# channels (Web Chat, Direct Line, …) in the public and US government clouds.
+BOT_FRAMEWORK_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+    "*.botframework.com",
+    "*.botframework.us",
+    "*.botframework.azure.us",
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    reason: str
+
+
+def excerpt(value: object, limit: int = LOG_EXCERPT) -> str:
+    """`value` as one short line, for a log or an error body: never the whole of what a user sent."""
+    line = " ".join(str(value).split())
+    return line if len(line) <= limit else f"{line[:limit]}… ({len(line)} chars)"
+
+
+def check_headers(content_type: str, content_encoding: str) -> Refusal | None:
+    if "application/json" not in content_type:
+        return Refusal(415, "Content-Type must be application/json")
+    if content_encoding.strip().lower() not in ("", "identity"):
+        # The Bot Framework never compresses what it posts; aiohttp would try to inflate the body and
+        # fail in the middle of reading it (a 500), or inflate a small body into a large one.
+        return Refusal(415, f"Content-Encoding {excerpt(content_encoding, 20)!r} is not accepted; send the body uncompressed")
+    return None
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = bytes(range(256)).translate(None, b"[]{}")  # every byte but the four brackets
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def nesting_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in a JSON text, without parsing it: strings removed
+    (one linear regex pass), everything but brackets dropped, then a running sum. An activity has a
+    few dozen brackets, so the sum is usually skipped; a hostile 1 MB of `[` costs one C-level pass."""
+    brackets = _STRING.sub(b"", raw).translate(None, _BRACKETS)
+    openings = brackets.count(b"[") + brackets.count(b"{")
+    if openings <= MAX_DEPTH:
+        return openings
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def parse_body(raw: bytes) -> dict | Refusal:
+    """The JSON object in the body, or why there is none: not JSON, not an object, or too deep."""
+    depth = nesting_depth(raw)
+    if depth > MAX_DEPTH:
+        return Refusal(400, f"the body nests {depth} levels deep; at most {MAX_DEPTH} are accepted")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return Refusal(400, "the body is not JSON")
+    if not isinstance(body, dict):
+        return Refusal(400, "the body must be a JSON object")
+    return body
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServiceUrlPolicy:
+    """Where the bot may send replies, i.e. which inbound `serviceUrl`s it accepts.
+
+    In local mode (no app id) only loopback addresses, plus `allowed_hosts` if the operator named
+    any. With an app id, https to `allowed_hosts`, by default the Bot Framework's and Teams' hosts.
+    A pattern is a host name, `*.` matching any subdomain, or `*` matching every host."""
+
+    local_mode: bool
+    allowed_hosts: tuple[str, ...]
+
+    @classmethod
+    def from_setting(cls, local_mode: bool, setting: str) -> ServiceUrlPolicy:
+        hosts = tuple(h.strip().lower() for h in setting.split(",") if h.strip())
+        return cls(local_mode, hosts if hosts or local_mode else BOT_FRAMEWORK_SERVICE_HOSTS)
+
+    def allows(self, service_url: str) -> bool:
+        try:
+            parts = urlsplit(service_url)
+            host = (parts.hostname or "").lower()
+        except ValueError:  # e.g. an unbalanced "[" in the host
+            return False
+        if not host or parts.scheme not in ("http", "https"):
+            return False
+        if self.local_mode and is_loopback(host):
+            return True
+        if not self.local_mode and parts.scheme != "https":
+            return False
+        return any(self._matches(pattern, host) for pattern in self.allowed_hosts)
+
+    @staticmethod
+    def _matches(pattern: str, host: str) -> bool:
+        if pattern.startswith("*."):
+            return host.endswith(pattern[1:])
+        return fnmatchcase(host, pattern)
+
+    def check(self, service_url: str) -> Refusal | None:
+        if self.allows(service_url):
+            return None
+        where = "a loopback address" if self.local_mode and not self.allowed_hosts else "an allowed host (ALLOWED_SERVICE_URL_HOSTS)"
+        return Refusal(403, f"serviceUrl {excerpt(service_url, 60)!r} is not {where}")
