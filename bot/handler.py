@@ -81,6 +81,11 @@ class CompetencyBot(TeamsActivityHandler):
         if await self._identify(turn_context) is not None:
             await self._run_dialog(turn_context)
 
+    async def on_teams_members_added_dispatch(self, members_added: list[ChannelAccount], team_info: object, turn_context: TurnContext) -> None:
+        """Only the members' ids matter here: skip the SDK's connector lookup of every added member
+        (one call each, and a failed turn for an id the conversation does not know)."""
+        await self.on_members_added_activity(members_added, turn_context)
+
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         """Greet when the bot joins a conversation, or someone joins a personal chat with it."""
         activity = turn_context.activity

@@ -84,6 +84,65 @@ def parse_body(raw: bytes) -> dict | Refusal:
     return body
 
 
+_TEXT_FIELDS = {"type": 64, "channelId": 64, "id": 1024, "replyToId": 1024, "name": 256, "locale": 64, "action": 64, "serviceUrl": 2048}
+_PATH_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\?#]")  # ids become path segments of the connector's URLs
+# Generous bounds on lists msrest turns into models one by one (8,000 entities: 0.23 s of the loop).
+_LIST_FIELDS = {"membersAdded": 1000, "membersRemoved": 1000, "entities": 256, "attachments": 64, "reactionsAdded": 64, "reactionsRemoved": 64}
+_ACCOUNT_FIELDS = ("from", "recipient")
+
+
+def _account_problem(name: str, account: object) -> str | None:
+    if not isinstance(account, dict):
+        return f"{name} must be an object"
+    for key in ("id", "aadObjectId", "name", "role"):
+        if account.get(key) is not None and not isinstance(account[key], str):
+            return f"{name}.{key} must be a string"
+    return None
+
+
+def shape_problem(body: dict) -> str | None:
+    """What is wrong with the fields the bot and botbuilder rely on, or None. msrest would coerce a
+    wrong type silently (a conversation id that is an object becomes its repr) or fail mid-turn."""
+    for name, limit in _TEXT_FIELDS.items():
+        value = body.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            return f"{name} must be a string of at most {limit} characters"
+    if not body.get("type"):
+        return "an activity needs a type"
+    if not body.get("channelId"):
+        return "an activity needs a channelId"
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"] or len(conversation["id"]) > 512:
+        return "an activity needs conversation.id, a string of at most 512 characters"
+    for name, value in (("id", body.get("id")), ("replyToId", body.get("replyToId")), ("conversation.id", conversation["id"])):
+        if value and _PATH_UNSAFE.search(value):
+            return f"{name} must not contain control characters, '/', '\\', '?' or '#'"
+    for key in ("conversationType", "tenantId", "name"):
+        if conversation.get(key) is not None and not isinstance(conversation[key], str):
+            return f"conversation.{key} must be a string"
+    if not str(body.get("serviceUrl", "")).startswith(("http://", "https://")):
+        return "an activity needs an http(s) serviceUrl"
+    for name in _ACCOUNT_FIELDS:
+        if body.get(name) is not None and (problem := _account_problem(name, body[name])):
+            return problem
+    for name, limit in _LIST_FIELDS.items():
+        items = body.get(name)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(item, dict) for item in items)):
+            return f"{name} must be a list of objects"
+        if items is not None and len(items) > limit:
+            return f"{name} has {len(items)} items; at most {limit} are accepted"
+    for index, member in enumerate(body.get("membersAdded") or ()):
+        if problem := _account_problem(f"membersAdded[{index}]", member):
+            return problem
+    channel_data = body.get("channelData")
+    if channel_data is not None and not isinstance(channel_data, dict):
+        return "channelData must be an object"
+    tenant = (channel_data or {}).get("tenant")
+    if tenant is not None and not (isinstance(tenant, dict) and isinstance(tenant.get("id", ""), str)):
+        return "channelData.tenant must be an object with a string id"
+    return None
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True

@@ -9,7 +9,7 @@ import signal
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import RUNNER_OPTIONS, create_app
 from bot.bootstrap import open_services, use_connector_threads
 from bot.cli import UsageError
 from bot.inbound import is_loopback
@@ -37,7 +37,7 @@ async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> Non
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopped.set)
     async with open_services(settings, migrate=True) as services:
-        runner = web.AppRunner(create_app(settings, services), access_log=None)
+        runner = web.AppRunner(create_app(settings, services), **RUNNER_OPTIONS)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.host, settings.port).start()
