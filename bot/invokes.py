@@ -16,7 +16,7 @@ from http import HTTPStatus
 
 from botbuilder.core import InvokeResponse
 from botbuilder.core.bot_adapter import BotAdapter
-from botbuilder.dialogs import DialogContext
+from botbuilder.dialogs import ComponentDialog, DialogContext, DialogState
 from botbuilder.dialogs.prompts import OAuthPrompt
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, TokenExchangeInvokeResponse
 
@@ -59,8 +59,14 @@ def malformed_sign_in(activity: Activity) -> InvokeResponse | None:
 
 
 def unanswered(activity: Activity, response: InvokeResponse | None, turn_state: dict) -> InvokeResponse | None:
-    """What to answer after the dialog saw a sign-in invoke: its own answer if it gave one, else ours."""
-    if turn_state.get(INVOKE_RESPONSE_KEY) is not None:
+    """What to answer after the dialog saw a sign-in invoke: its own answer if it gave one (with the
+    request's id, which OAuthPrompt leaves out of a failed exchange), else ours."""
+    own = turn_state.get(INVOKE_RESPONSE_KEY)
+    if own is not None:
+        body = getattr(own.value, "body", None)
+        if isinstance(body, TokenExchangeInvokeResponse) and body.id is None:
+            request_id = getattr(activity.value, "id", None)  # the prompt turned the value into a TokenExchangeInvokeRequest
+            body.id = request_id if isinstance(request_id, str) else _value(activity).get("id")
         return response
     if activity.name == TOKEN_EXCHANGE and (response is None or response.body is None):
         return no_sign_in_waits(activity)
@@ -68,14 +74,20 @@ def unanswered(activity: Activity, response: InvokeResponse | None, turn_state: 
 
 
 async def sign_in_waits(dialog_context: DialogContext) -> bool:
-    """Whether the innermost active dialog is an OAuthPrompt that has not timed out."""
-    context: DialogContext | None = dialog_context
-    while context is not None and context.active_dialog is not None:
-        instance = context.active_dialog
-        if isinstance(context.find_dialog_sync(instance.id), OAuthPrompt):
-            expires = (instance.state or {}).get(OAuthPrompt.PERSISTED_EXPIRES)
+    """Whether the innermost active dialog is an OAuthPrompt that has not timed out (component dialogs
+    keep their inner stack in their instance state, which botbuilder's `DialogContext.child` skips)."""
+    dialogs, stack = dialog_context.dialogs, dialog_context.stack
+    while stack:
+        instance = stack[0]
+        dialog = dialogs.find_dialog(instance.id)
+        state = instance.state or {}
+        if isinstance(dialog, OAuthPrompt):
+            expires = state.get(OAuthPrompt.PERSISTED_EXPIRES)
             return not isinstance(expires, datetime) or datetime.now() <= expires
-        context = context.child
+        if not isinstance(dialog, ComponentDialog) or not isinstance(state.get(ComponentDialog.persisted_dialog_state), DialogState):
+            return False
+        # ComponentDialog keeps its dialogs in `_dialogs` (its inherited `dialogs` set stays empty)
+        dialogs, stack = dialog._dialogs, state[ComponentDialog.persisted_dialog_state].dialog_stack
     return False
 
 
