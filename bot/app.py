@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 BOT = web.AppKey("bot", BotParts)
 SERVICES = web.AppKey("services", Services)
 SERVICE_URLS = web.AppKey("service_urls", ServiceUrlPolicy)
-MAX_BODY = 1024 * 1024
+# Teams posts activities of a few kilobytes (a message is at most ~28 KB of text, files and images go
+# by URL); parsing a hostile body costs in proportion to its size, so larger ones are refused (413).
+MAX_BODY = 256 * 1024
 # How `serve` (and the tests' loopback server) run the app: no access log, and request bodies as sent.
 # aiohttp would otherwise inflate a gzip/deflate/br body while reading it, and a body that only claims
 # to be compressed fails in the middle of the read; `check_headers` refuses any Content-Encoding instead.

@@ -97,8 +97,8 @@ async def test_a_body_not_declared_as_json_is_refused_with_415(bot, teams, conne
     assert connector.deliveries == []
 
 
-async def test_a_body_over_a_megabyte_is_refused_with_413(bot, teams):
-    data = io.BytesIO(b'{"text": "' + b"x" * (1024 * 1024) + b'"}')
+async def test_a_body_over_256_kilobytes_is_refused_with_413(bot, teams):
+    data = io.BytesIO(b'{"text": "' + b"x" * (256 * 1024) + b'"}')
 
     async with teams.session.post(f"{bot.url}/api/messages", data=data, headers={"Content-Type": "application/json"}) as response:
         assert response.status == 413

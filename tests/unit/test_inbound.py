@@ -7,34 +7,40 @@ import pytest
 from botbuilder.schema import Activity
 
 from bot.cli import UsageError
-from bot.inbound import MAX_DEPTH, Refusal, ServiceUrlPolicy, check_headers, excerpt, nesting_depth, parse_body, shape_problem
+from bot.inbound import MAX_DEPTH, Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
 from bot.message_text import TEAMS_MESSAGE_LIMIT, bounded_text, strip_recipient_mentions
 from bot.serve import check_exposure
 from services.settings import Settings
 
 
 @pytest.mark.parametrize(
-    ("raw", "depth"),
+    "raw",
     [
-        (b"{}", 1),
-        (b'{"a": [1, {"b": []}]}', 4),
-        (b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 1),  # brackets inside a string do not count
-        (b'{"a": "\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 1),  # nor after an escaped quote
-        (b"[" * 5000 + b"]" * 5000, 5000),
-        (b'{"a":' * 40 + b"1" + b"}" * 40, 40),
-        (b"[[]]" * 100, 2),  # many brackets, shallow
+        b"{}",
+        b'{"a": [1, {"b": []}]}',
+        b'{"a": "' + b"[" * 100 + b'"}',  # brackets inside a string do not count
+        b'{"a": "\\"' + b"{" * 100 + b'"}',  # nor after an escaped quote
+        b'{"a":' * (MAX_DEPTH - 1) + b"[1]" + b"}" * (MAX_DEPTH - 1),  # exactly at the bound
+        b'{"a": [' + b"[], " * 10_000 + b"[]]}",  # many brackets, shallow
     ],
+    ids=["empty", "nested-a-little", "brackets-in-a-string", "escaped-quote", "at-the-bound", "many-shallow"],
 )
-def test_nesting_depth_counts_brackets_outside_strings(raw, depth):
-    assert nesting_depth(raw) == depth
+def test_a_body_within_the_depth_bound_is_parsed(raw):
+    assert isinstance(parse_body(raw), dict)
 
 
-def test_a_body_nested_deeper_than_the_bound_is_refused_before_parsing():
-    deep = b"[" * 1000 + b"]" * 1000
-    at_bound = b'{"a":' * (MAX_DEPTH - 1) + b"[1]" + b"}" * (MAX_DEPTH - 1)
-
-    assert parse_body(deep) == Refusal(400, f"the body nests 1000 levels deep; at most {MAX_DEPTH} are accepted")
-    assert isinstance(parse_body(at_bound), dict)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"a":' * MAX_DEPTH + b"[1]" + b"}" * MAX_DEPTH,  # one level over
+        b'{"a": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        b'{"a": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        b'{"a": "' + b"[" * 100 + b'", "b": ' + b"[" * 40 + b"]" * 40 + b"}",  # deep, and brackets in a string too
+    ],
+    ids=["one-over", "a-thousand", "fifty-thousand", "deep-and-strings"],
+)
+def test_a_body_nested_deeper_than_the_bound_is_refused_before_anything_recurses_over_it(raw):
+    assert parse_body(raw) == Refusal(400, f"the body nests more than {MAX_DEPTH} levels deep")
 
 
 @pytest.mark.parametrize(("raw", "reason"), [(b"{", "the body is not JSON"), (b"\xff\xfe", "the body is not JSON"), (b"[]", "the body must be a JSON object")])
