@@ -1,5 +1,5 @@
 """Bot Framework authentication from our settings (SPEC 4.2), with the token service made
-configurable in local mode.
+configurable in local mode, and inbound tokens checked so that a forged one is a 401, never a 500.
 
 The SDK's own `OAUTH_URL` switches it to parameterized authentication, which then fails every
 anonymous request; so in local mode we keep the default request authentication and only point the
@@ -9,13 +9,35 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import jwt
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity, MicrosoftAppCredentials, UserTokenClient
+from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
+from bot import signing_keys
+from bot.signing_keys import SigningKeysUnavailable
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
+SIGNING_ALGORITHM = "RS256"  # the only one the SDK verifies a Bot Framework token with
+
+
+def check_token_shape(auth_header: str) -> None:
+    """A bearer JWT whose header names RS256 and a key id, else `PermissionError`: what the SDK would
+    otherwise trip over (alg none or HS256, no `kid`, garbage) before it even looks at the signature."""
+    scheme, _, token = auth_header.partition(" ")
+    if scheme != "Bearer" or not token:
+        raise PermissionError("no bearer token")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise PermissionError("the bearer token is not a JWT") from None
+    if header.get("alg") != SIGNING_ALGORITHM:
+        raise PermissionError("the token is not signed with RS256")
+    if not isinstance(header.get("kid"), str) or not header["kid"]:
+        raise PermissionError("the token names no signing key")
 
 
 def sdk_configuration(settings: Settings) -> SimpleNamespace:
@@ -33,8 +55,25 @@ def sdk_configuration(settings: Settings) -> SimpleNamespace:
 
 class BotAuthentication(ConfigurationBotFrameworkAuthentication):
     def __init__(self, settings: Settings):
+        signing_keys.install()
         super().__init__(sdk_configuration(settings))
         self.settings = settings
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        """In local mode any token is ignored (the request is anonymous, as without one, so an
+        unreachable Microsoft login never matters). With an app id, every way a token can be wrong is a
+        `PermissionError`; `SigningKeysUnavailable` means the keys to check it cannot be had now."""
+        if self.settings.local_mode:
+            return await super().authenticate_request(activity, "")
+        if not auth_header:
+            raise PermissionError("no Authorization header")
+        check_token_shape(auth_header)
+        try:
+            return await super().authenticate_request(activity, auth_header)
+        except (PermissionError, SigningKeysUnavailable):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the SDK raises bare Exception, jwt errors, KeyError … for bad tokens
+            raise PermissionError(f"the token does not verify ({type(exc).__name__})") from None
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         if self.settings.local_mode and self.settings.oauth_url:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import ConversationState, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
+from bot import invokes
+from bot.message_text import bounded_text, strip_recipient_mentions
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
@@ -39,13 +41,27 @@ class CompetencyBot(TeamsActivityHandler):
         await self.conversation_state.save_changes(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        if turn_context.activity.recipient is not None:  # some clients (offline-directline) leave it out
-            TurnContext.remove_recipient_mention(turn_context.activity)
+        turn_context.activity.text = bounded_text(turn_context.activity.text)  # before any recognition
+        strip_recipient_mentions(turn_context.activity)  # linear; some clients leave the recipient out
         member = await self._identify(turn_context, remember=True)
         if member is None:
             await turn_context.send_activity(text(language_of(turn_context.activity.locale), "not_registered"))
             return
         await self._run_dialog(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Sign-in invokes reach the dialog only while a sign-in waits; the rest by protocol (bot/invokes.py)."""
+        activity = turn_context.activity
+        if activity.name == invokes.ADAPTIVE_CARD_ACTION:
+            return invokes.adaptive_card_action(activity)
+        if activity.name not in invokes.SIGN_IN_INVOKES:
+            return invokes.not_implemented()
+        malformed = invokes.malformed_sign_in(activity)
+        if malformed is not None:
+            return malformed
+        if not await invokes.sign_in_waits(await self.dialogs.create_context(turn_context)):
+            return invokes.no_sign_in_waits(activity)
+        return invokes.unanswered(activity, await super().on_invoke_activity(turn_context), turn_context.turn_state)
 
     async def on_token_response_event(self, turn_context: TurnContext) -> None:
         if await self._identify(turn_context) is not None:
@@ -58,6 +74,11 @@ class CompetencyBot(TeamsActivityHandler):
     async def on_teams_signin_token_exchange(self, turn_context: TurnContext) -> None:
         if await self._identify(turn_context) is not None:
             await self._run_dialog(turn_context)
+
+    async def on_teams_members_added_dispatch(self, members_added: list[ChannelAccount], team_info: object, turn_context: TurnContext) -> None:
+        """Only the members' ids matter here: skip the SDK's connector lookup of every added member
+        (one call each, and a failed turn for an id the conversation does not know)."""
+        await self.on_members_added_activity(members_added, turn_context)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext) -> None:
         """Greet when the bot joins a conversation, or someone joins a personal chat with it."""

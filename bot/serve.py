@@ -9,8 +9,10 @@ import signal
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.app import RUNNER_OPTIONS, create_app
 from bot.bootstrap import open_services, use_connector_threads
+from bot.cli import UsageError
+from bot.inbound import is_loopback
 from services.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -33,14 +35,26 @@ def welcome(settings: Settings) -> str:
     )
 
 
+def check_exposure(settings: Settings) -> None:
+    """Local mode has no inbound authentication: anyone who reaches the port can speak as any tenant
+    and user. So it listens on loopback only, unless the operator says otherwise in so many words."""
+    if settings.local_mode and not is_loopback(settings.host.strip("[]")) and not settings.allow_unauthenticated_remote:
+        raise UsageError(
+            f"HOST {settings.host or '(all interfaces)'} is reachable from other machines, and without MicrosoftAppId "
+            "nobody who connects is authenticated: set MicrosoftAppId, listen on 127.0.0.1, "
+            "or set ALLOW_UNAUTHENTICATED_REMOTE=true to accept that"
+        )
+
+
 async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> None:
+    check_exposure(settings)
     stopped = stopped or asyncio.Event()
     use_connector_threads()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopped.set)
     async with open_services(settings, migrate=True) as services:
-        runner = web.AppRunner(create_app(settings, services), access_log=None)
+        runner = web.AppRunner(create_app(settings, services), **RUNNER_OPTIONS)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.host, settings.port).start()

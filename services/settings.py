@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     alert_scan_interval_seconds: int = Field(3600, alias="ALERT_SCAN_INTERVAL_SECONDS", ge=0)
     alert_tenant_rate_per_second: float = Field(50.0, alias="ALERT_TENANT_RATE_PER_SECOND", gt=0)
     import_max_bytes: int = Field(256 * 1024 * 1024, alias="IMPORT_MAX_BYTES", ge=1)
+    # Safe local mode and where replies may go (issue 8): see README, configuration.
+    allow_unauthenticated_remote: bool = Field(False, alias="ALLOW_UNAUTHENTICATED_REMOTE")
+    allowed_service_url_hosts: str = Field("", alias="ALLOWED_SERVICE_URL_HOSTS")
 
     @field_validator("log_level", mode="before")
     @classmethod

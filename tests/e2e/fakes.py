@@ -53,7 +53,7 @@ class LoopbackServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> Self:
-        runner = web.AppRunner(self.app, access_log=None)
+        runner = web.AppRunner(self.app, access_log=None, auto_decompress=False)  # as bot.app.RUNNER_OPTIONS
         await runner.setup()
         site = web.TCPSite(runner, LOOPBACK, 0)
         await site.start()
