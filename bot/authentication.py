@@ -10,9 +10,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import ClaimsIdentity, MicrosoftAppCredentials, UserTokenClient
+from botbuilder.schema import Activity
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, ConnectorFactory, MicrosoftAppCredentials, UserTokenClient
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
+from bot.connector import ConnectorLimits, ConnectorPool
 from bot.sdk_fixes import apply_sdk_fixes
 from services.settings import Settings
 
@@ -32,11 +34,32 @@ def sdk_configuration(settings: Settings) -> SimpleNamespace:
     return configuration
 
 
+def connector_limits(settings: Settings) -> ConnectorLimits:
+    return ConnectorLimits(
+        connect_timeout=settings.connector_connect_timeout_seconds,
+        read_timeout=settings.connector_read_timeout_seconds,
+        per_host=settings.connector_concurrency_per_host,
+    )
+
+
 class BotAuthentication(ConfigurationBotFrameworkAuthentication):
-    def __init__(self, settings: Settings):
+    """The SDK's authentication, with every connector client (replies and proactive sends) taken
+    from one `ConnectorPool` instead of built anew for each turn (bot/connector.py)."""
+
+    def __init__(self, settings: Settings, connectors: ConnectorPool | None = None):
         apply_sdk_fixes()
         super().__init__(sdk_configuration(settings))
         self.settings = settings
+        self.connectors = connectors or ConnectorPool(connector_limits(settings))
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = self.connectors.wrap(result.connector_factory)
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.connectors.wrap(super().create_connector_factory(claims_identity))
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         if self.settings.local_mode and self.settings.oauth_url:
