@@ -17,6 +17,7 @@ from services.domain.validity import next_change
 from services.errors import UnknownOrganization
 from services.persistence.evaluation_cache import CachedEvaluation
 from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.versions import take_remembered_stamp
 
 
 async def organization_progress(
@@ -26,8 +27,12 @@ async def organization_progress(
     checking that costs one small query instead of loading and judging the whole organisation. When
     the cache has run out, turns arriving together share one evaluation."""
     key = (organization_id, upgrade_level)
-    async with uows() as uow:
-        version, catalog_id = await uow.repository.data_stamp(organization_id)
+    known = take_remembered_stamp(organization_id)  # read with the member at the start of this turn
+    if known is not None:
+        version, catalog_id = known
+    else:
+        async with uows() as uow:
+            version, catalog_id = await uow.repository.data_stamp(organization_id)
     stamp = (key, version, catalog_id)
     while True:
         cached = uows.evaluations.get(*stamp, now)
