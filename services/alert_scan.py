@@ -5,19 +5,34 @@ Runs after every import and MSA link (for the organisations the change touched),
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain.alert_causes import AlertCause, find_alert_causes
-from services.progress import organization_progress
-from services.persistence.tables import AlertCauseRow, AlertDeliveryRow, ConversationReferenceRow, UserPreferenceRow, UserRow
+from services.domain.scan_validity import findings_valid_until
+from services.progress import progress_entry
+from services.persistence.tables import (
+    AlertCauseRow,
+    AlertDeliveryRow,
+    CatalogRow,
+    ConversationReferenceRow,
+    OrganizationRow,
+    OrganizationScanRow,
+    OrganizationVersionRow,
+    UserPreferenceRow,
+    UserRow,
+)
 from services.persistence.unit_of_work import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -25,26 +40,108 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ScanReport:
-    organizations: int
+    organizations: int  # judged in this scan
     new_causes: int
     cleared_causes: int
     queued_deliveries: int
+    skipped: int = 0  # unchanged since their last scan (periodic scans only), or judged by another scanner
 
 
-async def scan_alerts(uows: UnitOfWorkFactory, now: datetime, organization_ids: Iterable[str] | None = None) -> ScanReport:
-    if organization_ids is None:
+CLAIM_BATCH = 50
+CLAIM_LEASE = timedelta(minutes=10)
+
+
+async def scan_alerts(
+    uows: UnitOfWorkFactory, now: datetime, organization_ids: Iterable[str] | None = None, worker: str | None = None
+) -> ScanReport:
+    """Judge organisations and record what changed. Given ids (after an import or an MSA link), those
+    are judged. Without ids, the periodic scan: it claims organisations whose data version, catalog or
+    findings' validity changed since their last scan, a batch at a time under a lease (PostgreSQL:
+    `FOR UPDATE SKIP LOCKED`), so N instances running it together judge each organisation once."""
+    worker = worker or f"scan-{uuid.uuid4().hex[:12]}"
+    totals = [0, 0, 0, 0]
+    skipped = 0
+    if organization_ids is not None:
+        for organization_id in sorted(set(organization_ids)):
+            await _judge(uows, organization_id, now, totals, None)
+    else:
+        await _add_missing_scan_rows(uows)
+        while batch := await _claim(uows, worker, now, CLAIM_BATCH):
+            for organization_id in batch:
+                await _judge(uows, organization_id, now, totals, worker)
         async with uows() as uow:
-            organization_ids = await uow.repository.organization_ids()
-    organizations = new = cleared = queued = 0
-    for organization_id in sorted(set(organization_ids)):
-        evaluation = await organization_progress(uows, organization_id, now)
-        found = find_alert_causes(evaluation)
-        added, gone = await _record(uows, organization_id, found, now)
-        queued += await queue_deliveries(uows, organization_id, now)
-        organizations, new, cleared = organizations + 1, new + added, cleared + gone
+            skipped = await uow.session.scalar(select(func.count()).select_from(OrganizationScanRow)) - totals[0]
+    organizations, new, cleared, queued = totals
     if new or cleared or queued:
         logger.info("alert scan", extra={"organizations": organizations, "new": new, "cleared": cleared, "queued": queued})
-    return ScanReport(organizations, new, cleared, queued)
+    return ScanReport(organizations, new, cleared, queued, max(0, skipped))
+
+
+async def _judge(uows: UnitOfWorkFactory, organization_id: str, now: datetime, totals: list[int], worker: str | None) -> None:
+    entry = await progress_entry(uows, organization_id, now)
+    evaluation = entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
+    found = find_alert_causes(evaluation)
+    added, gone = await _record(uows, organization_id, found, now)
+    queued = await queue_deliveries(uows, organization_id, now)
+    await _scanned(uows, organization_id, entry.version, entry.catalog_id, findings_valid_until(evaluation, entry.valid_until), now, worker)
+    totals[0] += 1
+    totals[1] += added
+    totals[2] += gone
+    totals[3] += queued
+
+
+def _insert(session: AsyncSession):
+    return postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
+async def _add_missing_scan_rows(uows: UnitOfWorkFactory) -> None:
+    """A scan row (never scanned) for every organisation that has none: the rows the claim locks."""
+    async with uows() as uow:
+        session = uow.session
+        missing = select(OrganizationRow.id).where(~select(OrganizationScanRow.organization_id).where(OrganizationScanRow.organization_id == OrganizationRow.id).exists())
+        statement = _insert(session)(OrganizationScanRow).from_select(["organization_id"], missing).on_conflict_do_nothing(index_elements=["organization_id"])
+        await session.execute(statement)
+        await uow.commit()
+
+
+async def _claim(uows: UnitOfWorkFactory, worker: str, now: datetime, size: int) -> list[str]:
+    """Up to `size` organisations due for judging and held by nobody, now held by `worker` for a lease.
+    Due: never scanned, or its data version or the active catalog changed, or its findings expired."""
+    scan = OrganizationScanRow
+    async with uows() as uow:
+        session = uow.session
+        catalog_id = await session.scalar(select(func.coalesce(func.max(CatalogRow.id), 0)))
+        version = func.coalesce(
+            select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == scan.organization_id).scalar_subquery(), 0
+        )
+        due = (
+            select(scan.organization_id)
+            .where(
+                or_(scan.lease_until.is_(None), scan.lease_until <= now),
+                or_(scan.version.is_(None), scan.version != version, scan.catalog_id != catalog_id, scan.valid_until <= now),
+            )
+            .order_by(scan.organization_id)
+            .limit(size)
+        )
+        if session.bind.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        claimed = await session.scalars(
+            update(scan).where(scan.organization_id.in_(due.scalar_subquery())).values(claimed_by=worker, lease_until=now + CLAIM_LEASE).returning(scan.organization_id)
+        )
+        ids = sorted(claimed)
+        await uow.commit()
+    return ids
+
+
+async def _scanned(uows: UnitOfWorkFactory, organization_id: str, version: int, catalog_id: int, valid_until: datetime, now: datetime, worker: str | None) -> None:
+    """Record what was judged; release the claim (if `worker` holds it)."""
+    values = {"version": version, "catalog_id": catalog_id, "valid_until": valid_until, "scanned_at": now}
+    async with uows() as uow:
+        session = uow.session
+        statement = _insert(session)(OrganizationScanRow).values(organization_id=organization_id, **values)
+        released = {**values, "claimed_by": None, "lease_until": None} if worker else values
+        await session.execute(statement.on_conflict_do_update(index_elements=["organization_id"], set_=released))
+        await uow.commit()
 
 
 async def _record(uows: UnitOfWorkFactory, organization_id: str, found: tuple[AlertCause, ...], now: datetime) -> tuple[int, int]:
