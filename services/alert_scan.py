@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain.alert_causes import AlertCause, find_alert_causes
 from services.domain.scan_validity import findings_valid_until
+from services.domain.organization import OrganizationEvaluation
+from services.persistence.evaluation_cache import CachedEvaluation
 from services.progress import progress_entry
 from services.persistence.tables import (
     AlertCauseRow,
@@ -62,13 +64,13 @@ async def scan_alerts(
     totals = [0, 0, 0, 0]
     skipped = 0
     if organization_ids is not None:
-        for organization_id in sorted(set(organization_ids)):
-            await _judge(uows, organization_id, now, totals, None)
+        ids = sorted(set(organization_ids))
+        for start in range(0, len(ids), CLAIM_BATCH):
+            await _judge(uows, ids[start : start + CLAIM_BATCH], now, totals, None)
     else:
         await _add_missing_scan_rows(uows)
         while batch := await _claim(uows, worker, now, CLAIM_BATCH):
-            for organization_id in batch:
-                await _judge(uows, organization_id, now, totals, worker)
+            await _judge(uows, batch, now, totals, worker)
         async with uows() as uow:
             skipped = await uow.session.scalar(select(func.count()).select_from(OrganizationScanRow)) - totals[0]
     organizations, new, cleared, queued = totals
@@ -77,17 +79,38 @@ async def scan_alerts(
     return ScanReport(organizations, new, cleared, queued, max(0, skipped))
 
 
-async def _judge(uows: UnitOfWorkFactory, organization_id: str, now: datetime, totals: list[int], worker: str | None) -> None:
-    entry = await progress_entry(uows, organization_id, now)
-    evaluation = entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
-    found = find_alert_causes(evaluation)
-    added, gone = await _record(uows, organization_id, found, now)
-    queued = await queue_deliveries(uows, organization_id, now)
-    await _scanned(uows, organization_id, entry.version, entry.catalog_id, findings_valid_until(evaluation, entry.valid_until), now, worker)
-    totals[0] += 1
-    totals[1] += added
-    totals[2] += gone
-    totals[3] += queued
+async def _judge(uows: UnitOfWorkFactory, organization_ids: list[str], now: datetime, totals: list[int], worker: str | None) -> None:
+    """Evaluate each organisation (reads only), then record the causes, queue the deliveries and note
+    the scan for the whole batch in one transaction: one commit per batch, not three per organisation.
+    If another scanner recorded some of the same causes meanwhile, the batch is done again one
+    organisation at a time, where the unique indexes turn the loser into a no-op."""
+    judged = []
+    for organization_id in organization_ids:
+        entry = await progress_entry(uows, organization_id, now)
+        evaluation = entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
+        judged.append((organization_id, entry, evaluation, find_alert_causes(evaluation)))
+    counts = [0, 0, 0]
+    try:
+        async with uows() as uow:
+            for organization_id, entry, evaluation, found in judged:
+                added, gone = await _record_causes(uow.session, organization_id, found, now)
+                queued = await _queue(uow.session, organization_id, now)
+                await _scanned(uow.session, organization_id, entry, evaluation, now, worker)
+                counts = [counts[0] + added, counts[1] + gone, counts[2] + queued]
+            await uow.commit()
+    except IntegrityError:
+        counts = [0, 0, 0]
+        for organization_id, entry, evaluation, found in judged:
+            added, gone = await _record(uows, organization_id, found, now)
+            queued = await queue_deliveries(uows, organization_id, now)
+            async with uows() as uow:
+                await _scanned(uow.session, organization_id, entry, evaluation, now, worker)
+                await uow.commit()
+            counts = [counts[0] + added, counts[1] + gone, counts[2] + queued]
+    totals[0] += len(judged)
+    totals[1] += counts[0]
+    totals[2] += counts[1]
+    totals[3] += counts[2]
 
 
 def _insert(session: AsyncSession):
@@ -133,51 +156,54 @@ async def _claim(uows: UnitOfWorkFactory, worker: str, now: datetime, size: int)
     return ids
 
 
-async def _scanned(uows: UnitOfWorkFactory, organization_id: str, version: int, catalog_id: int, valid_until: datetime, now: datetime, worker: str | None) -> None:
-    """Record what was judged; release the claim (if `worker` holds it)."""
-    values = {"version": version, "catalog_id": catalog_id, "valid_until": valid_until, "scanned_at": now}
-    async with uows() as uow:
-        session = uow.session
-        statement = _insert(session)(OrganizationScanRow).values(organization_id=organization_id, **values)
-        released = {**values, "claimed_by": None, "lease_until": None} if worker else values
-        await session.execute(statement.on_conflict_do_update(index_elements=["organization_id"], set_=released))
-        await uow.commit()
+async def _scanned(session: AsyncSession, organization_id: str, entry: CachedEvaluation, evaluation: OrganizationEvaluation, now: datetime, worker: str | None) -> None:
+    """Record what was judged and until when its findings hold; release the claim (if `worker` holds it)."""
+    values = {"version": entry.version, "catalog_id": entry.catalog_id, "valid_until": findings_valid_until(evaluation, entry.valid_until), "scanned_at": now}
+    statement = _insert(session)(OrganizationScanRow).values(organization_id=organization_id, **values)
+    released = {**values, "claimed_by": None, "lease_until": None} if worker else values
+    await session.execute(statement.on_conflict_do_update(index_elements=["organization_id"], set_=released))
 
 
 async def _record(uows: UnitOfWorkFactory, organization_id: str, found: tuple[AlertCause, ...], now: datetime) -> tuple[int, int]:
     """Insert causes not active yet, clear active ones no longer found. Two scanners racing insert the
     same (organisation, key, occurrence) once: the unique index turns the loser into a no-op."""
     async with uows() as uow:
-        session = uow.session
-        active = {
-            row.key: row
-            for row in await session.scalars(
-                select(AlertCauseRow).where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.cleared_at.is_(None))
-            )
-        }
-        wanted = {cause.key: cause for cause in found}
-        for key, row in active.items():
-            if key not in wanted:
-                row.cleared_at = now
-        fresh = [cause for key, cause in wanted.items() if key not in active]
-        occurrences = await _next_occurrences(session, organization_id, [c.key for c in fresh])
-        for cause in fresh:
-            session.add(
-                AlertCauseRow(
-                    organization_id=organization_id,
-                    key=cause.key,
-                    occurrence=occurrences.get(cause.key, 1),
-                    kind=cause.kind,
-                    details=json.dumps(cause.details, sort_keys=True, default=str),
-                    found_at=now,
-                )
-            )
+        recorded = await _record_causes(uow.session, organization_id, found, now)
         try:
             await uow.commit()
         except IntegrityError:
-            await session.rollback()
+            await uow.session.rollback()
             logger.info("another scanner recorded these causes first", extra={"organization": organization_id})
             return 0, 0
+    return recorded
+
+
+async def _record_causes(session: AsyncSession, organization_id: str, found: tuple[AlertCause, ...], now: datetime) -> tuple[int, int]:
+    """`_record`'s work inside the caller's transaction (flushed, not committed)."""
+    active = {
+        row.key: row
+        for row in await session.scalars(
+            select(AlertCauseRow).where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.cleared_at.is_(None))
+        )
+    }
+    wanted = {cause.key: cause for cause in found}
+    for key, row in active.items():
+        if key not in wanted:
+            row.cleared_at = now
+    fresh = [cause for key, cause in wanted.items() if key not in active]
+    occurrences = await _next_occurrences(session, organization_id, [c.key for c in fresh])
+    for cause in fresh:
+        session.add(
+            AlertCauseRow(
+                organization_id=organization_id,
+                key=cause.key,
+                occurrence=occurrences.get(cause.key, 1),
+                kind=cause.kind,
+                details=json.dumps(cause.details, sort_keys=True, default=str),
+                found_at=now,
+            )
+        )
+    await session.flush()
     return len(fresh), sum(1 for key in active if key not in wanted)
 
 
@@ -197,28 +223,36 @@ async def queue_deliveries(uows: UnitOfWorkFactory, organization_id: str, now: d
     personal conversation with the bot and have not muted alerts. An admin who talks to the bot
     later is queued then (the bot calls this when it stores a conversation)."""
     async with uows() as uow:
-        session = uow.session
-        causes = list(await session.scalars(
-            select(AlertCauseRow.id).where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.cleared_at.is_(None))
-        ))
-        if not causes:
-            return 0
-        recipients = await _recipients(session, organization_id, now)
-        existing = set((await session.execute(
-            select(AlertDeliveryRow.cause_id, AlertDeliveryRow.user_id).where(AlertDeliveryRow.cause_id.in_(causes))
-        )).all())
-        rows = [
-            AlertDeliveryRow(cause_id=cause_id, user_id=user_id, conversation_id=conversation_id, state="pending", attempts=0, next_attempt_at=now, created_at=now)
-            for cause_id in causes
-            for user_id, conversation_id in recipients.items()
-            if (cause_id, user_id) not in existing
-        ]
-        session.add_all(rows)
+        queued = await _queue(uow.session, organization_id, now)
         try:
             await uow.commit()
         except IntegrityError:  # a concurrent scan queued them: exactly one row per (alert, recipient)
-            await session.rollback()
+            await uow.session.rollback()
             return 0
+    return queued
+
+
+async def _queue(session: AsyncSession, organization_id: str, now: datetime) -> int:
+    """`queue_deliveries`'s work inside the caller's transaction (flushed, not committed)."""
+    recipients = await _recipients(session, organization_id, now)
+    if not recipients:  # most organisations, at scale: no admin has talked to the bot yet
+        return 0
+    causes = list(await session.scalars(
+        select(AlertCauseRow.id).where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.cleared_at.is_(None))
+    ))
+    if not causes:
+        return 0
+    existing = set((await session.execute(
+        select(AlertDeliveryRow.cause_id, AlertDeliveryRow.user_id).where(AlertDeliveryRow.cause_id.in_(causes))
+    )).all())
+    rows = [
+        AlertDeliveryRow(cause_id=cause_id, user_id=user_id, conversation_id=conversation_id, state="pending", attempts=0, next_attempt_at=now, created_at=now)
+        for cause_id in causes
+        for user_id, conversation_id in recipients.items()
+        if (cause_id, user_id) not in existing
+    ]
+    session.add_all(rows)
+    await session.flush()
     return len(rows)
 
 
