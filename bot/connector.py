@@ -13,7 +13,8 @@ factory; the client it builds is given a sender that
   so a host that never answers holds only its own threads and queues only its own replies, never
   the shared default executor that the token client and everything else use;
 - gives each call connect and read timeouts, and follows no redirects (a 3xx is an error);
-- fetches the credentials' token in that thread as well, so an MSAL refresh does not block the loop.
+- fetches the credentials' token in that thread as well, so an MSAL refresh does not block the loop,
+  and reads the answer's body there (msrest would read it on the event loop).
 
 msrest's retry policy (connect errors only for POST on urllib3 2) and its exceptions are kept, so
 `status_of` in alert_sender.py reads a failed send exactly as before."""
@@ -93,7 +94,9 @@ class _HostSender:
         if proxies:
             requests_kwargs["proxies"] = proxies
         requests_kwargs.update({key: value for key, value in kwargs.items() if key in ("cookies", "verify", "proxies", "cert")})
-        requests_kwargs["stream"] = kwargs.get("stream", True)
+        # The body is read in the host's thread too (msrest streams it and reads it on the event loop,
+        # where a host that trickles its answer would stall every turn); connector answers are small.
+        requests_kwargs["stream"] = False
         if request.files:
             requests_kwargs["files"] = request.files
         elif request.data:
