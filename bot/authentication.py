@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, ConnectorFactory, MicrosoftAppCredentials, UserTokenClient
+from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
 from bot.connector import ConnectorLimits, ConnectorPool
@@ -19,6 +20,7 @@ from bot.sdk_fixes import apply_sdk_fixes
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
+_LOCAL_TOKEN_CLIENT = object()  # the key of the one token client of local mode
 
 
 def sdk_configuration(settings: Settings) -> SimpleNamespace:
@@ -51,6 +53,7 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
         super().__init__(sdk_configuration(settings))
         self.settings = settings
         self.connectors = connectors or ConnectorPool(connector_limits(settings))
+        self._token_clients: dict[object, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await super().authenticate_request(activity, auth_header)
@@ -62,6 +65,14 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
         return self.connectors.wrap(super().create_connector_factory(claims_identity))
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        if self.settings.local_mode and self.settings.oauth_url:
-            return _UserTokenClientImpl(LOCAL_APP_ID, MicrosoftAppCredentials.empty(), self.settings.oauth_url)
-        return await super().create_user_token_client(claims_identity)
+        """One client per app id, built once (the SDK builds one, with its msrest client, every turn)."""
+        local = self.settings.local_mode and bool(self.settings.oauth_url)
+        key = _LOCAL_TOKEN_CLIENT if local else _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity)
+        client = self._token_clients.get(key)
+        if client is None:
+            if local:
+                client = _UserTokenClientImpl(LOCAL_APP_ID, MicrosoftAppCredentials.empty(), self.settings.oauth_url)
+            else:
+                client = await super().create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return client
