@@ -10,8 +10,9 @@ from botbuilder.schema import ConversationReference
 
 from bot.app import BOT
 from bot.authentication import LOCAL_APP_ID
+from dialogs.messages import text
 from tests.e2e.conftest import ANNA, running_bot
-from tests.e2e.fakes import LOOPBACK, TeamsUser
+from tests.e2e.fakes import LOOPBACK, Answer, FakeConnector, TeamsUser
 
 
 async def test_fifty_replies_to_one_service_url_travel_over_one_connection(bot, teams, connector):
@@ -96,3 +97,15 @@ async def test_a_service_url_that_never_answers_delays_only_its_own_replies(sett
         hole.drop()
         results = await asyncio.gather(*stuck)  # each stuck turn ends once its reply has failed
     assert {r.status for r in results} == {201}
+
+
+async def test_a_redirect_from_the_connector_is_not_followed(bot, teams, connector):
+    async with FakeConnector() as elsewhere:
+        target = f"{elsewhere.url}/v3/conversations/{ANNA.conversation_id}/activities"
+        connector.script(Answer(307, {"Location": target}))
+        response = await teams.post(bot.url, teams.activity(ANNA, "help"))
+
+        assert response.status == 201
+        assert [d.status for d in connector.deliveries] == [307, 201]  # the reply, refused; then the apology
+        assert connector.deliveries[1].text == text("en", "error_apology")
+        assert elsewhere.deliveries == []
