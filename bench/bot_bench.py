@@ -3,6 +3,7 @@
     .venv/bin/python bench/bot_bench.py                  # SQLite file in a temporary directory
     .venv/bin/python bench/bot_bench.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/botbench
     .venv/bin/python bench/bot_bench.py --clients 8 --turns 200
+    .venv/bin/python bench/bot_bench.py --postgres-url postgresql+asyncpg://postgres@127.0.0.1:5432/botbench   # SQLite and PostgreSQL side by side
 
 1. One organisation of 2,000 people with 10,000 achievements (bench/evaluation_bench.py's generator,
    5 achievements each, around the real current moment) is imported into a fresh migrated database.
@@ -284,8 +285,8 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     from services.persistence.repository import Repository
 
     watch.wrap(bot.app, "parse_activity", "parse + deserialize the activity")
-    watch.wrap(bot.handler.CompetencyBot, "_identify", "identify the member, remember the conversation (DB)")
-    watch.wrap(bot.storage.SqlStorage, "read", "dialog state read (DB)")
+    watch.wrap(bot.handler.CompetencyBot, "_identify", "identify the member: member, reference, data stamp and dialog state in one query (DB)")
+    watch.wrap(bot.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
     watch.wrap(bot.storage.SqlStorage, "write", "dialog state write (DB)")
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
     watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
@@ -451,14 +452,25 @@ def describe(result: LoadResult) -> str:
             f"max {max(result.latencies) * 1e3:6.1f} ms  server VmHWM {result.memory['VmHWM'] / 1024:6.1f} MiB  VmRSS {result.memory['VmRSS'] / 1024:6.1f} MiB")
 
 
-async def run(args: argparse.Namespace, workdir: Path) -> int:
-    database_url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bot-bench.db'}"
+@dataclasses.dataclass
+class BackendResult:
+    backend: str
+    competency: LoadResult
+    echo: LoadResult
+    profile: str
+
+    @property
+    def ratio(self) -> float:
+        return self.competency.per_second / self.echo.per_second
+
+
+async def run_backend(args: argparse.Namespace, database_url: str, workdir: Path) -> BackendResult:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     started = time.perf_counter()
     admin, stats = await prepare_database(database_url, now)
     backend = database_url.split("+")[0].split(":")[0]
     print(f"bot bench: {backend}, {stats['users']:,} people, {stats['achievements']:,} achievements (imported in {time.perf_counter() - started:.1f} s); "
-          f"{args.clients} concurrent clients, {args.turns} turns after {args.warmup} warm-up; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+          f"{args.clients} concurrent clients, {args.turns} turns after {args.warmup} warm-up; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
 
     serve = [str(Path(sys.executable).with_name("competency-bot")), "serve"]
     echo = [sys.executable, str(Path(__file__).resolve()), "--serve-echo"]
@@ -468,21 +480,49 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         print(describe(competency), flush=True)
         echoed = await measure_server("echo bot", echo, database_url, channel, admin, args, is_echo, workdir)
         print(describe(echoed), flush=True)
-
+        connections = len(connector.connections)
+    print(f"TCP connections the fake connector accepted for {2 * (args.turns + args.warmup)} replies from the two servers: {connections}", flush=True)
     profile = await profile_turns(database_url, admin, args.profile_turns)
-    ratio = competency.per_second / echoed.per_second
-    print("\n" + profile)
+    return BackendResult(backend, competency, echoed, profile)
+
+
+async def run(args: argparse.Namespace, workdir: Path) -> int:
+    urls = [args.database_url or f"sqlite+aiosqlite:///{workdir / 'bot-bench.db'}"]
+    if args.postgres_url:
+        urls.append(args.postgres_url)
+    results = []
+    for url in urls:
+        result = await run_backend(args, url, workdir)
+        print(f"\n--- {result.backend} ---\n" + result.profile, flush=True)
+        results.append(result)
     print("=== summary ===")
-    print(describe(competency))
-    print(describe(echoed))
-    print(f"ratio competency/echo: {ratio:.2f} (target >= {TARGET_RATIO}) -> {'OK' if ratio >= TARGET_RATIO else 'BELOW TARGET'}")
-    print(f"replies checked: {competency.replies_checked} progress cards, {echoed.replies_checked} echoes")
+    for result in results:
+        print(f"[{result.backend}] {describe(result.competency)}")
+        print(f"[{result.backend}] {describe(result.echo)}")
+    header = f"{'':<34}" + "".join(f"{r.backend:>14}" for r in results)
+    print(header)
+    rows = [
+        ("competency bot turns/s", lambda r: f"{r.competency.per_second:.1f}"),
+        ("echo bot turns/s", lambda r: f"{r.echo.per_second:.1f}"),
+        ("ratio competency/echo", lambda r: f"{r.ratio:.2f}"),
+        ("competency p50 / p95 ms", lambda r: f"{r.competency.percentile(0.5) * 1e3:.0f} / {r.competency.percentile(0.95) * 1e3:.0f}"),
+        ("echo p50 / p95 ms", lambda r: f"{r.echo.percentile(0.5) * 1e3:.0f} / {r.echo.percentile(0.95) * 1e3:.0f}"),
+        ("competency VmHWM MiB", lambda r: f"{r.competency.memory['VmHWM'] / 1024:.1f}"),
+        ("echo VmHWM MiB", lambda r: f"{r.echo.memory['VmHWM'] / 1024:.1f}"),
+    ]
+    for label, value in rows:
+        print(f"{label:<34}" + "".join(f"{value(r):>14}" for r in results))
+    first = results[0]
+    print(f"ratio competency/echo on {first.backend}: {first.ratio:.2f} (target >= {TARGET_RATIO}) -> {'OK' if first.ratio >= TARGET_RATIO else 'BELOW TARGET'}")
+    for result in results:
+        print(f"[{result.backend}] replies checked: {result.competency.replies_checked} progress cards, {result.echo.replies_checked} echoes")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--database-url", help="an existing database (migrated and imported into) instead of a temporary SQLite file")
+    parser.add_argument("--postgres-url", help="also run on this PostgreSQL database and print both side by side")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--turns", type=int, default=200, help="measured turns per bot (default 200)")
     parser.add_argument("--warmup", type=int, default=24, help="warm-up turns per bot (default 24)")

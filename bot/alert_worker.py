@@ -82,7 +82,7 @@ class AlertWorker:
     async def _scan_loop(self) -> None:
         while not self._stopping.is_set():
             try:
-                report = await scan_alerts(self.uows, self.clock())
+                report = await scan_alerts(self.uows, self.clock(), worker=self.sender.worker)
                 if report.queued_deliveries:
                     self.wake()
             except Exception:  # noqa: BLE001

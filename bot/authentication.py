@@ -12,15 +12,17 @@ from types import SimpleNamespace
 import jwt
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
-from botframework.connector.auth import ClaimsIdentity, MicrosoftAppCredentials, UserTokenClient
-from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
+from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentity, ConnectorFactory, MicrosoftAppCredentials, UserTokenClient
+from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
 from bot import signing_keys
+from bot.connector import ConnectorLimits, ConnectorPool
 from bot.signing_keys import SigningKeysUnavailable
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
+_LOCAL_TOKEN_CLIENT = object()  # the key of the one token client of local mode
 SIGNING_ALGORITHM = "RS256"  # the only one the SDK verifies a Bot Framework token with
 
 
@@ -53,13 +55,35 @@ def sdk_configuration(settings: Settings) -> SimpleNamespace:
     return configuration
 
 
+def connector_limits(settings: Settings) -> ConnectorLimits:
+    return ConnectorLimits(
+        connect_timeout=settings.connector_connect_timeout_seconds,
+        read_timeout=settings.connector_read_timeout_seconds,
+        per_host=settings.connector_concurrency_per_host,
+    )
+
+
 class BotAuthentication(ConfigurationBotFrameworkAuthentication):
-    def __init__(self, settings: Settings):
+    """The SDK's authentication, with every connector client (replies and proactive sends) taken
+    from one `ConnectorPool` instead of built anew for each turn (bot/connector.py)."""
+
+    def __init__(self, settings: Settings, connectors: ConnectorPool | None = None):
         signing_keys.install()
         super().__init__(sdk_configuration(settings))
         self.settings = settings
+        self.connectors = connectors or ConnectorPool(connector_limits(settings))
+        self._token_clients: dict[object, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await self._authenticate(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = self.connectors.wrap(result.connector_factory)
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.connectors.wrap(super().create_connector_factory(claims_identity))
+
+    async def _authenticate(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         """In local mode any token is ignored (the request is anonymous, as without one, so an
         unreachable Microsoft login never matters). With an app id, every way a token can be wrong is a
         `PermissionError`; `SigningKeysUnavailable` means the keys to check it cannot be had now."""
@@ -76,6 +100,14 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
             raise PermissionError(f"the token does not verify ({type(exc).__name__})") from None
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        if self.settings.local_mode and self.settings.oauth_url:
-            return _UserTokenClientImpl(LOCAL_APP_ID, MicrosoftAppCredentials.empty(), self.settings.oauth_url)
-        return await super().create_user_token_client(claims_identity)
+        """One client per app id, built once (the SDK builds one, with its msrest client, every turn)."""
+        local = self.settings.local_mode and bool(self.settings.oauth_url)
+        key = _LOCAL_TOKEN_CLIENT if local else _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity)
+        client = self._token_clients.get(key)
+        if client is None:
+            if local:
+                client = _UserTokenClientImpl(LOCAL_APP_ID, MicrosoftAppCredentials.empty(), self.settings.oauth_url)
+            else:
+                client = await super().create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return client

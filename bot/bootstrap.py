@@ -72,6 +72,7 @@ class BotParts:
 
     async def close(self) -> None:
         await self.alerts.stop()
+        self.adapter.bot_framework_authentication.connectors.close()
         if self.http is not None:
             await self.http.close()
 

@@ -11,6 +11,7 @@ from botbuilder.schema import Activity, ChannelAccount
 
 from bot import invokes
 from bot.message_text import bounded_text, strip_recipient_mentions
+from bot.storage import prefetched
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
@@ -100,8 +101,15 @@ class CompetencyBot(TeamsActivityHandler):
         aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
         if remember:
             reference = TurnContext.get_conversation_reference(activity).serialize()
-            sighting = Sighting(activity.conversation.id, reference, is_personal(activity), activity.locale, time_zone_name(activity))
-            member = await self.assistant.meet(tenant_id, aad_object_id, sighting)
+            try:
+                state_key = self.conversation_state.get_storage_key(turn_context)  # read along with the member
+            except TypeError:  # no channel or conversation id: the state cannot be loaded either
+                state_key = None
+            sighting = Sighting(activity.conversation.id, reference, is_personal(activity), activity.locale, time_zone_name(activity), state_key=state_key)
+            meeting = await self.assistant.meet_with_state(tenant_id, aad_object_id, sighting)
+            member = meeting.member
+            if member is not None and state_key is not None:
+                prefetched(state_key, meeting.state)
         else:
             member = await self.assistant.member(tenant_id, aad_object_id)
         if member is not None:

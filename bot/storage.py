@@ -3,6 +3,7 @@ them; botbuilder's `Storage` contract (as its `StorageBaseTests` define it) over
 
 from __future__ import annotations
 
+import contextvars
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -22,6 +23,16 @@ from services.persistence.tables import BotStateRow
 MAX_KEY_LENGTH = 1024  # the width of `bot_state.key`; PostgreSQL enforces it, SQLite would not
 _ANY = "*"
 _WRITE_ATTEMPTS = 3
+
+
+_prefetched: contextvars.ContextVar[dict[str, tuple[str, str] | None]] = contextvars.ContextVar("prefetched_state", default={})
+
+
+def prefetched(key: str, stored: tuple[str, str] | None) -> None:
+    """What is stored under `key` (document, e_tag; None: nothing), read moments ago in the turn's first
+    query (services/conversations.py). This turn's next `read` of that key takes it from here instead
+    of asking the database again; once. A context variable: it belongs to this turn's task only."""
+    _prefetched.set({key: stored})
 
 
 class EtagConflictError(Exception):
@@ -57,6 +68,10 @@ class SqlStorage(Storage):
         keys = list(keys)
         if not keys:
             return {}
+        known = _prefetched.get()
+        if known and all(key in known for key in keys):
+            stored = {key: known.pop(key) for key in keys}
+            return {key: _restore(*item) for key, item in stored.items() if item is not None}
         statement = select(BotStateRow.key, BotStateRow.document, BotStateRow.e_tag).where(BotStateRow.key.in_(keys))
         async with self._sessions() as session:
             rows = (await session.execute(statement)).all()
@@ -70,6 +85,8 @@ class SqlStorage(Storage):
             return
         for key in changes:
             _check_key(key)
+        if _prefetched.get():
+            _prefetched.set({})  # written now: what was read before is no longer what is stored
         async with self._sessions() as session:
             for key, item in changes.items():
                 await self._write_item(session, key, item)

@@ -10,7 +10,7 @@ from typing import Any
 
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts
-from services.conversations import Member, Sighting, alerts_enabled, find_member, meet_member, personal_reference, set_alerts
+from services.conversations import Meeting, Member, Sighting, alerts_enabled, find_member, meet_member, personal_reference, set_alerts
 from services.domain.catalog import Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
@@ -68,9 +68,13 @@ class Assistant:
 
     async def meet(self, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting) -> Member | None:
         """Who is talking, remembering where they can be reached (for alerts)."""
+        return (await self.meet_with_state(tenant_id, aad_object_id, sighting)).member
+
+    async def meet_with_state(self, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting) -> Meeting:
+        """`meet`, with the dialog state stored under `sighting.state_key` read in the same query."""
         now = self.clock()
         meeting = await meet_member(self.uows, tenant_id, aad_object_id, sighting, now)
         member = meeting.member
         if meeting.reachable_again and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
             self.alerts_queued()  # an admin who never talked to the bot gets the alerts now
-        return member
+        return meeting

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.persistence.repository import UserRecord, user_record
-from services.persistence.tables import ConversationReferenceRow, OrganizationRow, UserPreferenceRow, UserRow
+from services.persistence.tables import BotStateRow, CatalogRow, ConversationReferenceRow, OrganizationRow, OrganizationVersionRow, UserPreferenceRow, UserRow
+from services.persistence.versions import remember_stamp
 from services.persistence.unit_of_work import UnitOfWorkFactory
 
 
@@ -29,19 +32,24 @@ class Member:
 
 @dataclass(frozen=True)
 class Sighting:
-    """Where a member was just seen: the conversation and the reference to reach them there again."""
+    """Where a member was just seen: the conversation and the reference to reach them there again.
+
+    `state_key`: the bot's storage key of this conversation's dialog state, read in the same query
+    as the member (see `Meeting.state`), so a turn needs one round trip to the database, not three."""
 
     conversation_id: str
     reference: Mapping[str, Any]
     personal: bool
     locale: str | None
     time_zone: str | None = None  # IANA name Teams sent (clientInfo / localTimezone), for alerts
+    state_key: str | None = None
 
 
 @dataclass(frozen=True)
 class Meeting:
     member: Member | None
     reachable_again: bool = False  # the member can now be reached where they could not before
+    state: tuple[str, str] | None = None  # (document, e_tag) stored under `Sighting.state_key`, if any
 
 
 def _member_query(tenant_id: str, aad_object_id: str) -> Select:
@@ -66,51 +74,89 @@ async def find_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
     return Member(user_record(user), user.organization_id, name)
 
 
+_USER = (UserRow.id, UserRow.organization_id, UserRow.display_name, UserRow.roles, UserRow.locale, UserRow.aad_object_id, UserRow.upn)
+_STORED = ConversationReferenceRow
+
+
+def _meeting_query(tenant_id: str, aad_object_id: str, sighting: Sighting) -> Select:
+    """One statement for everything a turn needs before the dialog runs: the member, the stored
+    conversation reference, the organisation's data stamp (for the evaluation cache) and, when a
+    key is given, the conversation's dialog state."""
+    version = select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == UserRow.organization_id).scalar_subquery()
+    catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
+    columns = [
+        *_USER, OrganizationRow.name.label("organization_name"),
+        _STORED.user_id.label("stored_user"), _STORED.reference, _STORED.personal, _STORED.locale.label("stored_locale"),
+        _STORED.time_zone.label("stored_time_zone"),
+        _STORED.updated_at, _STORED.dead_at, version.label("data_version"), catalog_id.label("catalog_id"),
+    ]
+    if sighting.state_key is not None:
+        state = select(BotStateRow.document, BotStateRow.e_tag).where(BotStateRow.key == sighting.state_key)
+        columns += [state.with_only_columns(BotStateRow.document).scalar_subquery().label("state_document"),
+                    state.with_only_columns(BotStateRow.e_tag).scalar_subquery().label("state_e_tag")]
+    return (
+        select(*columns)
+        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
+        .outerjoin(_STORED, and_(_STORED.user_id == UserRow.id, _STORED.conversation_id == sighting.conversation_id))
+        .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
+        .limit(1)
+    )
+
+
+def _storable(reference: Mapping[str, Any]) -> str:
+    """The reference as stored: without the id of the message it was taken from, which changes with
+    every message (proactive sends start a new message rather than answer an old one)."""
+    return json.dumps({key: value for key, value in reference.items() if key != "activityId"}, sort_keys=True)
+
+
 async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting, now: datetime) -> Meeting:
     """`find_member`, and store (or refresh) where the member can be reached, in one unit of work and
-    one query when nothing changed (the common case: every message). A dead conversation lives again."""
+    one query when nothing changed (the common case: every message). A dead conversation lives again.
+
+    The first contact is an upsert: Teams sends conversationUpdate and installationUpdate together
+    on install, and two messages may open a conversation together; whichever arrives second updates
+    the row the first one made instead of failing on the primary key."""
     if not tenant_id or not aad_object_id:
         return Meeting(None)
-    stored = ConversationReferenceRow
-    query = _member_query(tenant_id, aad_object_id).add_columns(stored).outerjoin(
-        stored, and_(stored.user_id == UserRow.id, stored.conversation_id == sighting.conversation_id)
-    )
     async with uows() as uow:
-        found = (await uow.session.execute(query)).first()
+        found = (await uow.session.execute(_meeting_query(tenant_id, aad_object_id, sighting))).first()
         if found is None:
             return Meeting(None)
-        user, name, row = found
-        member = Member(user_record(user), user.organization_id, name)
-        document = json.dumps(sighting.reference, sort_keys=True)
-        reachable_again = row is None or row.dead_at is not None
+        user = UserRecord(found.id, found.organization_id, found.display_name, frozenset(found.roles.split(",")), found.locale, found.aad_object_id, found.upn)
+        member = Member(user, found.organization_id, found.organization_name)
+        remember_stamp(found.organization_id, found.data_version or 0, found.catalog_id or 0)
+        state = (found.state_document, found.state_e_tag) if sighting.state_key is not None and found.state_document is not None else None
+        document = _storable(sighting.reference)
+        stored = found.stored_user is not None
+        reachable_again = not stored or found.dead_at is not None
         if (
             not reachable_again
-            and row.reference == document
-            and row.personal == sighting.personal
-            and (sighting.locale is None or row.locale == sighting.locale)
-            and (sighting.time_zone is None or row.time_zone == sighting.time_zone)
-            and now - row.updated_at < timedelta(hours=1)
+            and found.reference == document
+            and found.personal == sighting.personal
+            and (sighting.locale is None or found.stored_locale == sighting.locale)
+            and (sighting.time_zone is None or found.stored_time_zone == sighting.time_zone)
+            and now - found.updated_at < timedelta(hours=1)
         ):
-            return Meeting(member)  # nothing new: spare the write on every message
-        if row is None:
-            uow.session.add(
-                ConversationReferenceRow(
-                    user_id=user.id,
-                    conversation_id=sighting.conversation_id,
-                    organization_id=user.organization_id,
-                    personal=sighting.personal,
-                    reference=document,
-                    locale=sighting.locale,
-                    time_zone=sighting.time_zone,
-                    updated_at=now,
-                )
-            )
-        else:
-            row.reference, row.locale, row.updated_at, row.dead_at = document, sighting.locale or row.locale, now, None
-            row.time_zone = sighting.time_zone or row.time_zone
-            row.organization_id, row.personal = user.organization_id, sighting.personal
+            return Meeting(member, state=state)  # nothing new: spare the write on every message
+        values = {
+            "organization_id": found.organization_id,
+            "personal": sighting.personal,
+            "reference": document,
+            "locale": sighting.locale if sighting.locale is not None else found.stored_locale,
+            "time_zone": sighting.time_zone if sighting.time_zone is not None else found.stored_time_zone,
+            "updated_at": now,
+            "dead_at": None,
+        }
+        insert = postgresql_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
+        upsert = insert(_STORED).values(user_id=found.id, conversation_id=sighting.conversation_id, **values)
+        update = {
+            **values,
+            "locale": func.coalesce(upsert.excluded.locale, _STORED.locale),
+            "time_zone": func.coalesce(upsert.excluded.time_zone, _STORED.time_zone),
+        }
+        await uow.session.execute(upsert.on_conflict_do_update(index_elements=["user_id", "conversation_id"], set_=update))
         await uow.commit()
-    return Meeting(member, reachable_again)
+    return Meeting(member, reachable_again, state)
 
 
 async def personal_reference(uows: UnitOfWorkFactory, user_id: str) -> Mapping[str, Any] | None:

@@ -17,6 +17,7 @@ from services.domain.validity import next_change
 from services.errors import UnknownOrganization
 from services.persistence.evaluation_cache import CachedEvaluation
 from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.versions import take_remembered_stamp
 
 
 async def organization_progress(
@@ -25,28 +26,41 @@ async def organization_progress(
     """The evaluation at `now`. A cached one is returned while nothing it depends on has changed:
     checking that costs one small query instead of loading and judging the whole organisation. When
     the cache has run out, turns arriving together share one evaluation."""
+    entry = await progress_entry(uows, organization_id, now, upgrade_level)
+    return entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
+
+
+async def progress_entry(
+    uows: UnitOfWorkFactory, organization_id: str, now: datetime, upgrade_level: Level | None = None
+) -> CachedEvaluation:
+    """`organization_progress` with what it was judged on: the data version, the catalog, and until
+    when it holds (the alert scan records them to skip the organisation next time)."""
     key = (organization_id, upgrade_level)
-    async with uows() as uow:
-        version, catalog_id = await uow.repository.data_stamp(organization_id)
+    known = take_remembered_stamp(organization_id)  # read with the member at the start of this turn
+    if known is not None:
+        version, catalog_id = known
+    else:
+        async with uows() as uow:
+            version, catalog_id = await uow.repository.data_stamp(organization_id)
     stamp = (key, version, catalog_id)
     while True:
-        cached = uows.evaluations.get(*stamp, now)
+        cached = uows.evaluations.entry(*stamp, now)
         if cached is not None:
-            return dataclasses.replace(cached, as_of=now)  # nothing changed since: it holds now too
+            return cached  # nothing changed since: it holds now too
         flight = uows.evaluations.flight(*stamp)
         if flight is None:
             break
         entry = await asyncio.shield(flight)
         if entry is not None and entry.serves(version, catalog_id, now):
             uows.evaluations.joined += 1
-            return dataclasses.replace(entry.evaluation, as_of=now)
+            return entry
         # It failed, or it does not serve this moment: look again, and judge it here if nobody is.
     uows.evaluations.take_off(*stamp)  # no await since the look: nobody else took off meanwhile
     entry = None
     try:
         entry = await _load_and_evaluate(uows, organization_id, catalog_id, version, now, upgrade_level)
         uows.evaluations.put(key, entry)
-        return entry.evaluation
+        return entry
     finally:
         uows.evaluations.land(*stamp, entry)
 

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     alert_scan_interval_seconds: int = Field(3600, alias="ALERT_SCAN_INTERVAL_SECONDS", ge=0)
     alert_tenant_rate_per_second: float = Field(50.0, alias="ALERT_TENANT_RATE_PER_SECOND", gt=0)
     import_max_bytes: int = Field(256 * 1024 * 1024, alias="IMPORT_MAX_BYTES", ge=1)
+    # Calls to a serviceUrl (the Bot Connector): per host, so one slow host delays only its own replies.
+    connector_connect_timeout_seconds: float = Field(5.0, alias="CONNECTOR_CONNECT_TIMEOUT_SECONDS", gt=0)
+    connector_read_timeout_seconds: float = Field(20.0, alias="CONNECTOR_READ_TIMEOUT_SECONDS", gt=0)
+    connector_concurrency_per_host: int = Field(8, alias="CONNECTOR_CONCURRENCY_PER_HOST", ge=1, le=256)
     # Safe local mode and where replies may go (issue 8): see README, configuration.
     allow_unauthenticated_remote: bool = Field(False, alias="ALLOW_UNAUTHENTICATED_REMOTE")
     allowed_service_url_hosts: str = Field("", alias="ALLOWED_SERVICE_URL_HOSTS")

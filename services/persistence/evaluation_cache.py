@@ -31,13 +31,17 @@ class EvaluationCache:
         self.hits = self.misses = self.joined = 0
 
     def get(self, key: Hashable, version: int, catalog_id: int, now: datetime) -> Any | None:
+        entry = self.entry(key, version, catalog_id, now)
+        return None if entry is None else entry.evaluation
+
+    def entry(self, key: Hashable, version: int, catalog_id: int, now: datetime) -> CachedEvaluation | None:
         entry = self._entries.get(key)
         if entry is None or not entry.serves(version, catalog_id, now):
             self.misses += 1
             return None
         self._entries.move_to_end(key)
         self.hits += 1
-        return entry.evaluation
+        return entry
 
     def put(self, key: Hashable, entry: CachedEvaluation) -> None:
         self._entries[key] = entry

@@ -214,3 +214,17 @@ class OrganizationVersionRow(Base):
     __tablename__ = "organization_versions"
     organization_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrganizationScanRow(Base):
+    """The last alert scan of an organisation: the data version and catalog it judged and until when
+    its findings hold (NULL: never scanned); `claimed_by` / `lease_until`: the scanner judging it now."""
+
+    __tablename__ = "organization_scans"
+    organization_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    catalog_id: Mapped[int | None] = mapped_column(Integer)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -11,7 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.persistence.tables import OrganizationVersionRow
 
 
+_remembered: contextvars.ContextVar[dict[str, tuple[int, int]]] = contextvars.ContextVar("remembered_stamps", default={})
+
+
+def remember_stamp(organization_id: str, version: int, catalog_id: int) -> None:
+    """An organisation's data stamp (version, active catalog id), just read along with the member at
+    the start of a turn (services/conversations.py), so that the turn's next evaluation of it need
+    not read it again. A context variable: it belongs to this turn's task only, and is used once."""
+    _remembered.set({organization_id: (version, catalog_id)})
+
+
+def take_remembered_stamp(organization_id: str) -> tuple[int, int] | None:
+    return _remembered.get().pop(organization_id, None)
+
+
+def forget_remembered_stamps() -> None:
+    _remembered.set({})
+
+
 async def bump_versions(session: AsyncSession, organization_ids: Iterable[str]) -> None:
+    forget_remembered_stamps()  # this task changes data: a stamp read before is stale now
     ids = sorted(set(organization_ids))
     if not ids:
         return

@@ -134,6 +134,7 @@ class FakeConnector(LoopbackServer):
         super().__init__()
         self.deliveries: list[Delivery] = []
         self.created_conversations: list[dict[str, Any]] = []
+        self.connections: set[tuple[str, int]] = set()  # the client ends (address, port) of the TCP connections that carried calls
         self._script: deque[Answer] = deque()
         self._ids = itertools.count(1)
         self._arrived = asyncio.Condition()
@@ -162,7 +163,13 @@ class FakeConnector(LoopbackServer):
         answer = self._script.popleft() if self._script else None
         return answer, f"activity-{next(self._ids)}"
 
+    def _count_connection(self, request: web.Request) -> None:
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        if peer:
+            self.connections.add(tuple(peer[:2]))
+
     async def _post_activity(self, request: web.Request) -> web.Response:
+        self._count_connection(request)
         body = await request.json()
         answer, activity_id = self._answer()
         status = answer.status if answer else 201
@@ -181,6 +188,7 @@ class FakeConnector(LoopbackServer):
         return web.json_response({"id": activity_id}, status=201)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
+        self._count_connection(request)
         body = await request.json()
         answer, activity_id = self._answer()
         if answer is not None:
