@@ -15,7 +15,7 @@ from __future__ import annotations
 # Longest first; (suffix, replacement). A stem keeps at least MIN_STEM letters.
 _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ungen", "ung"), ("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ern", ""),
-    ("est", ""), ("en", ""), ("er", ""), ("es", ""), ("ed", ""), ("st", ""), ("et", ""),
+    ("est", ""), ("end", ""), ("en", ""), ("er", ""), ("es", ""), ("ed", ""), ("st", ""), ("et", ""),
     ("e", ""), ("s", ""), ("n", ""), ("t", ""),
 )
 # German separable prefixes before the participle's "ge" ("ab-ge-laufen", "aus-ge-schaltet").
