@@ -75,25 +75,29 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "RUN": ("", "laeuft laufen"),
     "AB": ("", "ab"),
     "SOON": ("soon upcoming next_month next_months next_quarter shortly", "bald demnaechst kuerze naechsten"),
-    "WHEN": ("when date until", "wann datum bis_wann"),
+    "WHEN": ("when date until how_long", "wann datum bis_wann wie_lange"),
+    "UNTIL": ("until_when", "bis_wann"),
+    "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we do_we_meet percent percentage",
+                 "tracking summary where_are_we do_we_meet percent percentage reached performance scorecard numbers "
+                 "metrics kpis",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent"),
+                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
     "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed our_profile "
-                   "partner_center", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
-                   "unserem_profil unser_profil partnermitgliedschaft partner"),
+                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
+                   "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
+                   "partnerlevel partnertyp gueltig_bis laufzeit"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
                 "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
     "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to",
-                "fehlt fehlen fehlend luecke noch_tun"),
+                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
                 "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht"),
-    "REACH": ("reach get getting become bring get_to move_up go_for", "erreichen kommen schaffen bekommen werden bringen"),
+    "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
                 "am_naechsten schnellsten einfachste knapp"),
@@ -108,10 +112,11 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
                "erinnerungen mitteilungen"),
     "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
-            "leave_me_alone spam deactivate turn_off switch_off",
+            "leave_me_alone spam deactivate turn_off switch_off pause paused",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
-            "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen"),
-    "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten"),
+            "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
+    "AUS": ("", "aus"),
+    "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
     "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
     "ON": ("on enable unmute resume subscribe start again back reactivate",
            "an einschalten anschalten aktivieren reaktivieren wieder anmachen"),
@@ -122,32 +127,36 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
                "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
-    "HELP": ("help commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+    "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
+             "who_are_you what_are_you what_do_you_know what_do_you_support commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
-             "answer use_this examples what_to_type how_to_use im_new bot_do lost",
-             "hilfe hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
+             "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
+             "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
+             "was_weisst_du hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
-               "doesnt_matter forget_that",
+               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
-               "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt"),
+               "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
+               "lassen_wir_das brich_ab vergessen beende"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
+    "LATER": ("later not_now mistake by_mistake accident", "spaeter nicht_jetzt versehen aus_versehen"),
     "MY": ("my mine i im ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
-    "WHO": ("who whom whose", "wer wem wen wessen"),
+    "WHO": ("who whom whose whos", "wer wem wen wessen"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
-               "whos",
+               "who_else personnel workforce",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
-               "belegschaft namen experten traeger"),
+               "belegschaft namen experten traeger wer_alles teammitglieder"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
-              "afford_to_lose", "reserve puffer haengen_an haengt_an verlassen_wir traegt tragen einzelnen "
+              "afford_to_lose", "reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
-    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically "
+    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
                "was_waere_wenn was_wenn was_passiert_wenn angenommen falls szenario passieren passiert"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
@@ -163,8 +172,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
               "cheers great awesome bye goodbye",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
               "tschuess super prima"),
-    "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all",
-               "zusammen herzlichen perfekt das_hilft hilft dir euch allen"),
+    "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
+               "nice_day have_a so_much good_day",
+               "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
+               "schoenen_tag"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
@@ -206,8 +217,8 @@ class Pattern(NamedTuple):
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
     "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "PERSON", "WHO", "EXPIRE", "SOON", "RUN")),
-                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB"), 0.75, ("OUR",))),
-    "org_progress": (Pattern(0.9, ("PROGRESS",)), Pattern(0.7, ("COMPETENCY",), 1.0),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
+    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
                      Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
@@ -220,21 +231,21 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
     "alerts_on": (Pattern(1.0, ("ALERTS", "ON")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO",)),
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
-    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.85, ("OPTOUT",), 1.0),
+    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
                    Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
     "help": (Pattern(1.0, ("HELP",)),),
     "cancel": (Pattern(0.9, ("CANCEL",)),),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
-                          Pattern(1.05, ("MEMBERSHIP", "STATUS"))),
+                          Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
     "people": (Pattern(0.95, ("PEOPLE",)), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
                Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
-                 Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",)),
+                 Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
                  Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
-    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(1.0, ("PERSON", "LEAVES|EARNS")),
+    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS")),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
     "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE",))),
@@ -243,18 +254,18 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "link_msa": ("ACHIEVE", "COUNT"),
-    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB"),
-    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS"),
+    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT"),
+    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE"),
     "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST"),
     "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
     "help": ("ASK",),
-    "cancel": ("NO", "GREET", "LINK", "POLITE"),
-    "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON"),
-    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER"),
+    "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS"),
+    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
     "specializations": ("SPECIAL", "PROGRESS", "REACH", "REQUIRE", "COMPETENCY", "SCORE"),
