@@ -80,10 +80,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
                  "tracking summary where_are_we do_we_meet percent percentage reached performance scorecard numbers "
-                 "metrics kpis",
+                 "metrics kpis green on_target",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad"),
+                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
@@ -93,10 +93,12 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                    "partnerlevel partnertyp gueltig_bis laufzeit"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
                 "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
-    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to",
-                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir"),
+    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to how_many_more "
+                "how_much_more",
+                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
-                "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht"),
+                "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
+                "braeuchten braeuchte benoetigt muesste muessten"),
     "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
@@ -125,40 +127,49 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
                "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
-               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen"),
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
     "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
-             "who_are_you what_are_you what_do_you_know what_do_you_support commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
+             "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
+             "your_functions functions operate need_support need_some_support first_steps what_to_ask commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
              "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
-             "was_weisst_du hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
+             "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
+             "wie_geht_das anfangen wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
-               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out",
+               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
+               "rather_not please_dont not_now maybe_later end_this leave_it nah",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
-               "lassen_wir_das brich_ab vergessen beende"),
+               "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
+               "vielleicht_spaeter nee"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
     "LATER": ("later not_now mistake by_mistake accident", "spaeter nicht_jetzt versehen aus_versehen"),
-    "MY": ("my mine i im ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
+    "MY": ("my mine i from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
     "WHO": ("who whom whose whos", "wer wem wen wessen"),
+    "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
+    "HOW_MANY": ("how_many number_of count_of", "wie_viele anzahl zahl_der"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
                "who_else personnel workforce",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
                "belegschaft namen experten traeger wer_alles teammitglieder"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
-              "afford_to_lose", "reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "afford_to_lose exactly_the", "genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
     "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
-               "was_waere_wenn was_wenn was_passiert_wenn angenommen falls szenario passieren passiert"),
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren "
+               "passiert"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
                "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
     "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
@@ -216,7 +227,7 @@ class Pattern(NamedTuple):
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "PERSON", "WHO", "EXPIRE", "SOON", "RUN")),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
                         Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
     "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
@@ -233,19 +244,20 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
     "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
                    Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
-    "help": (Pattern(1.0, ("HELP",)),),
+    "help": (Pattern(1.05, ("HELP",)),),
     "cancel": (Pattern(0.9, ("CANCEL",)),),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
-    "people": (Pattern(0.95, ("PEOPLE",)), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE")),
+               Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
                Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
                  Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
                  Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
-    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS")),
+    "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
     "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE",))),
@@ -264,7 +276,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "help": ("ASK",),
     "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY"),
     "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
