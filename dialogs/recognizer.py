@@ -144,6 +144,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
+    "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
+    "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
+                  "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
                "rather_not please_dont not_now maybe_later end_this leave_it nah",
@@ -152,8 +155,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
                "vielleicht_spaeter nee"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
-    "LATER": ("later not_now mistake by_mistake accident", "spaeter nicht_jetzt versehen aus_versehen"),
-    "MY": ("my mine i from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
+    "LATER": ("not_now mistake by_mistake accident", "nicht_jetzt versehen aus_versehen"),
+    "LATER_WORD": ("later", "spaeter"),
+    "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
     "WHO": ("who whom whose whos", "wer wem wen wessen"),
     "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
@@ -226,7 +230,7 @@ class Pattern(NamedTuple):
 # Entity pseudo-concepts, set from the message rather than the vocabulary: LEVEL, NAMED (a competency),
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
-    "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
+    "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
     "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
                         Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
     "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
@@ -244,14 +248,18 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
     "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
                    Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
-    "help": (Pattern(1.05, ("HELP",)),),
-    "cancel": (Pattern(0.9, ("CANCEL",)),),
+    # A question about the bot itself with nothing else in it ("what do you do?") is for help, and a
+    # bare "no"/"not now" leaves; both weigh less than INTERRUPTING_SCORE, so they never break off a
+    # running dialog on their own.
+    "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
+    "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
-    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE")),
-               Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
+               Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED"), 0.75,
+                       ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
                Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
@@ -273,8 +281,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
-    "help": ("ASK",),
-    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER"),
+    "help": ("ASK", "YOU", "ABOUT_BOT"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
     "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY"),
     "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
