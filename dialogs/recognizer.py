@@ -328,9 +328,15 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
 
 _LEXICON, _BY_FIRST_WORD, _LANGUAGES = _build()
 _INTENT_CONCEPTS = {
-    intent: {c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ()))
+    intent: frozenset({c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ())))
     for intent, patterns in PATTERNS.items()
 }
+# Patterns with their "A|B" alternatives split once: intent → [(weight, alternatives per need, strictness, avoid)].
+_COMPILED = {
+    intent: [(p.weight, tuple(frozenset(need.split("|")) for need in p.needs), p.strictness, p.avoid) for p in patterns]
+    for intent, patterns in PATTERNS.items()
+}
+_TRIGGERS = {intent: frozenset(c for p in patterns for alts in p[1] for c in alts) for intent, patterns in _COMPILED.items()}
 
 
 def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, set[int]]]:
@@ -369,17 +375,24 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’`´]s$")
 
 
+_PARTS: dict[str, list[str]] = {}  # a written word → its folded tokens (words repeat across messages)
+
+
 def words_as_written(text: str) -> tuple[list[str], list[str]]:
     """Folded tokens (as ``tokenize`` makes them) and, beside each, the word as the person wrote it."""
     tokens: list[str] = []
     surfaces: list[str] = []
     for match in _WORD.finditer(strip_mentions(text)):
         written = match.group()
-        surface = _POSSESSIVE.sub("", written)  # one object for every part of a hyphenated word
-        for part in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))):
-            if part:
-                tokens.append(part)
-                surfaces.append(surface)
+        parts = _PARTS.get(written)
+        if parts is None:
+            parts = [p for p in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))) if p]
+            if len(_PARTS) >= 20_000:
+                _PARTS.clear()
+            _PARTS[written] = parts
+        surface = _POSSESSIVE.sub("", written) if parts else written  # one object for every part of a word
+        tokens.extend(parts)
+        surfaces.extend([surface] * len(parts))
     return tokens, surfaces
 
 
@@ -479,17 +492,23 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     always = {i for c in _ALWAYS_EXPLAINED for i in concepts.get(c, (0, set()))[1]}
 
     best_intent, best_score = "none", 0.0
-    for intent, patterns in PATTERNS.items():
-        explained = always | {i for c in _INTENT_CONCEPTS[intent] for i in concepts.get(c, (0, set()))[1]}
-        relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
-        unexplained = len(content - explained) / relevant if relevant else 0.0
-        for pattern in patterns:
-            sims = [max((concepts[c][0] for c in need.split("|") if c in concepts), default=0.0)
-                    for need in pattern.needs]
-            if min(sims) == 0:
+    present = concepts.keys()
+    for intent, patterns in _COMPILED.items():
+        if _TRIGGERS[intent].isdisjoint(present):
+            continue
+        unexplained = -1.0  # computed once, for the first pattern whose concepts all occur
+        for weight, needs, strictness, avoid in patterns:
+            if any(alternatives.isdisjoint(present) for alternatives in needs):
                 continue
-            score = pattern.weight * sum(sims) / len(sims) * (1 - pattern.strictness * unexplained)
-            if any(c in concepts for c in pattern.avoid):
+            sims = [max([concepts[c][0] for c in alternatives if c in concepts]) for alternatives in needs]
+            if unexplained < 0:
+                explained = set(always)
+                for c in _INTENT_CONCEPTS[intent] & concepts.keys():
+                    explained |= concepts[c][1]
+                relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
+                unexplained = len(content - explained) / relevant if relevant else 0.0
+            score = weight * sum(sims) / len(sims) * (1 - strictness * unexplained)
+            if any(c in concepts for c in avoid):
                 score *= 0.75
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
