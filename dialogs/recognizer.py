@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
+from dialogs.intent_model import MIN_PROBABILITY, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 
 INTENTS = (
@@ -79,7 +80,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "UNTIL": ("until_when", "bis_wann"),
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we do_we_meet percent percentage reached performance scorecard numbers "
+                 "tracking summary where_are_we where_things_stand do_we_meet percent percentage reached performance scorecard numbers "
                  "metrics kpis green on_target",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
@@ -208,7 +209,7 @@ FILLERS: tuple[str, str] = (
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
     "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
-    "tage tag heute morgen dieses diesem etwas irgendwas vor nach gerade kuerzlich neulich wuerde wuerden "
+    "tage tag heute morgen dieses diesem etwas irgendwas gib vor nach gerade kuerzlich neulich wuerde wuerden "
     "waere haette",
 )
 
@@ -233,7 +234,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
     "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
                         Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
-    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
+    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
                      Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
@@ -268,7 +269,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
-    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE",))),
+    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE", "OUR|MEMBERSHIP|HOW_MANY")), Pattern(0.95, ("SCORE",), 1.0)),
     "greeting": (Pattern(0.85, ("GREET",), 1.0),),
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
@@ -401,6 +402,7 @@ _BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose
                          "von".split())
 _NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
 MAX_NAME_WORDS = 3
+_FIRST_PERSON_VERBS = frozenset("have had habe hab haben".split())  # "Ich habe Hunger" names nobody
 
 
 def _person(tokens: list[str], surfaces: list[str], known: list[bool],
@@ -413,7 +415,8 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
     there only the cues count. Where the message capitalises anything past its first word, a name is
     capitalised too ("Was habe ich bisher erreicht?" names nobody).
     """
-    cue_words = set().union(*(concepts[c][1] for c in _NAME_CONCEPTS_AFTER if c in concepts))
+    cue_words = {i for c in _NAME_CONCEPTS_AFTER if c in concepts for i in concepts[c][1]
+                 if tokens[i] not in _FIRST_PERSON_VERBS}
     lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
     for i, token in enumerate(tokens):
         if known[i] or not token.isalpha() or len(token) < 2:
@@ -513,6 +516,11 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
     found = (entities.competency, entities.credential, person)
+    if best_score < THRESHOLD and tokens:
+        guess, probability = trained_model().predict(tokens)
+        if guess != "none" and probability >= MIN_PROBABILITY:  # the learned fallback, never above 0.65
+            score = THRESHOLD + 0.15 * (probability - MIN_PROBABILITY) / (1 - MIN_PROBABILITY)
+            return Recognition(guess, round(score, 3), level, language, *found)
     if best_score < THRESHOLD:
         return Recognition("none", round(1.0 - best_score, 3), level, language, *found)
     return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)
