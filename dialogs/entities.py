@@ -196,6 +196,8 @@ class EntityLexicon:
         return best
 
     def _code_at(self, tokens: list[str], i: int) -> Match | None:
+        if not any(ch.isdigit() for t in tokens[i : i + MAX_CODE_TOKENS] for ch in t[:8]):
+            return None  # every compact code has a digit ("az104", "70533")
         joined = ""
         for k in range(MAX_CODE_TOKENS):
             if i + k >= len(tokens):

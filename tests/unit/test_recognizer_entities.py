@@ -90,3 +90,25 @@ def test_the_vocabulary_comes_from_the_catalog_given() -> None:
     assert recognize("who holds qc101", lexicon=lexicon).credential == "QC-101"
     assert recognize("who is a Qubit Wrangler", lexicon=lexicon).credential == "QC-101"
     assert recognize("how are we doing on Quantum Computing?").competency is None  # not in the bundled catalog
+
+
+def test_nlu_prints_intent_score_and_every_entity_as_json(capsys) -> None:
+    import io
+    import json
+    import sys
+
+    from bot.cli import main
+
+    assert main(["nlu", "what if Anna passes az 305?"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "intent": "what_if", "score": 1.0, "level": None, "competency": None, "credential": "AZ-305",
+        "person": "Anna", "language": "en",
+    }
+    stdin, sys.stdin = sys.stdin, io.StringIO("Wie steht es um Datenanalyse bei Gold?\nhello\n")
+    try:
+        assert main(["nlu", "--locale", "de-DE"]) == 0
+    finally:
+        sys.stdin = stdin
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (first["intent"], first["level"], first["competency"], first["language"]) == ("org_progress", "gold", "data-analytics", "de")
+    assert (second["intent"], second["competency"], second["credential"], second["person"]) == ("greeting", None, None, None)
