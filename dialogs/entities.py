@@ -57,6 +57,7 @@ _TITLE_PREFIXES = (("microsoft", "certified"), ("microsoft", "365", "certified")
 _TITLE_SUFFIXES = ("associate", "expert", "exam", "assessment", "certification", "pruefung")
 _CODE_LIKE = re.compile(r"[a-z]{2,3}\d{3}|\d{2}\d{3}")  # "az900", "70533": an exam code not in the catalog
 MAX_CODE_TOKENS = 3
+_COMPOUND_TAILS = ("skompetenz", "kompetenz", "competency")
 
 
 class Match(NamedTuple):
@@ -151,6 +152,9 @@ class EntityLexicon:
     def _forms(self, token: str) -> set[str]:
         """The lexicon words a token may be: itself, and a listed word of 6+ letters one typo away."""
         forms = {token}
+        for suffix in _COMPOUND_TAILS:  # "Sicherheitskompetenz" names the Security competency
+            if token.endswith(suffix) and len(token) > len(suffix) + 3:
+                forms.add(token[: -len(suffix)])
         if len(token) >= 6:
             forms |= {w for w, sim in self._fuzzy.lookup(token).items() if sim >= 0.85 or len(w) >= 9}
         return forms

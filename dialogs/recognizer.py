@@ -80,15 +80,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "UNTIL": ("until_when", "bis_wann"),
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we where_things_stand do_we_meet percent percentage reached performance scorecard numbers "
+                 "tracking summary where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
                  "metrics kpis green on_target",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
+                 "erfuellen erfuellt wo_stehen prozent kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
-    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed our_profile "
+    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed_as our_profile "
                    "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
                    "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
                    "partnerlevel partnertyp gueltig_bis laufzeit"),
@@ -133,13 +133,14 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
              "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
              "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
-             "your_functions functions operate need_support need_some_support first_steps what_to_ask commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
+             "can_i_ask get_started begin commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
              "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
-             "wie_geht_das anfangen wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "wie_geht_das anfangen beginnen ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
@@ -150,11 +151,12 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                   "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
-               "rather_not please_dont not_now maybe_later end_this leave_it nah",
+               "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
-               "vielleicht_spaeter nee"),
+               "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen"),
+    "DIALOG": ("dialog conversation", "dialog unterhaltung gespraech"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
     "LATER": ("not_now mistake by_mistake accident", "nicht_jetzt versehen aus_versehen"),
     "LATER_WORD": ("later", "spaeter"),
@@ -163,13 +165,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "WHO": ("who whom whose whos", "wer wem wen wessen"),
     "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
     "HOW_MANY": ("how_many number_of count_of", "wie_viele anzahl zahl_der"),
+    "EVERYONE": ("all everyone everybody", "alle jeder jede allen"),
+    "SHOULD": ("should ought", "sollte sollten soll"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
                "who_else personnel workforce",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
                "belegschaft namen experten traeger wer_alles teammitglieder"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
-              "afford_to_lose exactly_the", "genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "afford_to_lose exactly_the behind", "steckt_hinter genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
     "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
@@ -232,15 +236,16 @@ class Pattern(NamedTuple):
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
-                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY", "EVERYONE")),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",)),
+                        Pattern(0.95, ("MY", "STATUS|MSA"), 1.0, ("OUR",))),
     "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
-                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
+                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED|LEVEL"), 0.75, ("MY",))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
                         Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
-                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP"))),
+                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
     "renewal_status": (Pattern(1.0, ("RENEWAL",)), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
@@ -255,17 +260,18 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
-                          Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
-    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
                Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED"), 0.75,
                        ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
-               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
+               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED"), 0.75, ("SHOULD",)), Pattern(1.05, ("SLACK",)),
+               Pattern(0.95, ("EVERYONE", "ACHIEVE"), 0.75, ("MY", "MISSING", "REQUIRE", "EXPIRE", "RUN"))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
                  Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
-                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
+                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",)), Pattern(1.05, ("EXPIRE|RUN", "WHO|PEOPLE"), 0.75, ("MY",))),
     "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
@@ -274,18 +280,19 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "link_msa": ("ACHIEVE", "COUNT"),
-    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT"),
-    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE"),
-    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST"),
+    "link_msa": ("ACHIEVE", "COUNT", "HELP", "ASK"),
+    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT", "STATUS", "MSA", "SHOWN"),
+    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE", "REQUIRE"),
+    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST", "SHOULD", "EARNS"),
     "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
     "help": ("ASK", "YOU", "ABOUT_BOT"),
-    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD", "DIALOG", "LEAVES"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY", "EXPIRE",
+               "WHEN", "RUN", "AB", "EVERYONE"),
     "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
