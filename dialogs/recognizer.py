@@ -93,8 +93,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                    "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
                    "partnerlevel partnertyp gueltig_bis laufzeit"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
-                "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
-    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to how_many_more "
+                "upgrade upgraden aufstieg aufsteigen steigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
+    "MISSING": ("missing lacking lack gap gaps left short shortfall have_to_do still_to_do still_have_to how_many_more "
                 "how_much_more",
                 "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
@@ -103,9 +103,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
-                "am_naechsten schnellsten einfachste knapp"),
-    "RENEWAL": ("renewal renew renewing anniversary", "verlaengerung verlaengern jahrestag erneuerung"),
-    "KEEP": ("keep retain stay remain", "behalten bleiben bleibt"),
+                "am_naechsten schnellsten am_einfachsten knapp"),
+    "RENEWAL": ("renewal renew renewing", "verlaengerung verlaengern erneuerung"),
+    "ANNIVERSARY": ("anniversary", "jahrestag"),
+    "KEEP": ("keep retain stay remain still_be still_have", "behalten bleiben bleibt noch_sein"),
     "LOSE": ("lose losing lost drop", "verlieren verlust verloren"),
     "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
              "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
@@ -134,13 +135,13 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
              "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
              "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
-             "can_i_ask get_started begin commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "can_i_ask get_started begin dont_get_it what_now how_does_it_work usage commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
              "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
-             "wie_geht_das anfangen beginnen ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
@@ -151,14 +152,16 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                   "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
-               "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this",
+               "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
+               "dont_continue not_interested ill_pass not_needed let_me_out",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
-               "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen"),
-    "DIALOG": ("dialog conversation", "dialog unterhaltung gespraech"),
+               "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
+               "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
+    "DIALOG": ("dialog conversation step continue", "dialog unterhaltung gespraech schritt weitermachen"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
-    "LATER": ("not_now mistake by_mistake accident", "nicht_jetzt versehen aus_versehen"),
+    "LATER": ("not_now mistake by_mistake accident oops", "nicht_jetzt versehen aus_versehen fehler hoppla"),
     "LATER_WORD": ("later", "spaeter"),
     "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
@@ -177,8 +180,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
               "verzichten"),
     "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
-               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren "
-               "passiert"),
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren_wenn "
+               "passiert_wenn wuerde_passieren"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
                "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
     "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
@@ -193,9 +196,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
               "tschuess super prima"),
     "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
-               "nice_day have_a so_much good_day",
+               "nice_day have_a so_much good_day good fine",
                "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
-               "schoenen_tag"),
+               "schoenen_tag gut passt"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
@@ -213,7 +216,8 @@ FILLERS: tuple[str, str] = (
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
     "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
-    "tage tag heute morgen dieses diesem etwas irgendwas gib vor nach gerade kuerzlich neulich wuerde wuerden "
+    "tage tag heute morgen dieses diesem etwas irgendwas gib einfach woraus worauf woran wozu womit weshalb "
+    "warum wieso vor nach gerade kuerzlich neulich wuerde wuerden "
     "waere haette",
 )
 
@@ -246,7 +250,8 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                         Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
                         Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
-    "renewal_status": (Pattern(1.0, ("RENEWAL",)), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
+    "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
+                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
@@ -260,7 +265,8 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
-                          Pattern(1.05, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE")),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
     "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
@@ -284,7 +290,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT", "STATUS", "MSA", "SHOWN"),
     "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE", "REQUIRE"),
     "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST", "SHOULD", "EARNS"),
-    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS"),
+    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS",
+                       "ANNIVERSARY"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
@@ -293,7 +300,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
     "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY", "EXPIRE",
                "WHEN", "RUN", "AB", "EVERYONE"),
-    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
+    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE",
+                 "ANNIVERSARY"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
     "specializations": ("SPECIAL", "PROGRESS", "REACH", "REQUIRE", "COMPETENCY", "SCORE"),
@@ -304,6 +312,10 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 # person's name is explained only where a person belongs (people, what_if): an unknown capitalised word
 # must not turn "Goldene Hochzeit" into a question.
 _ALWAYS_EXPLAINED = ("LEVEL", "NAMED", "CREDENTIAL", "MY", "OUR")
+
+
+# Words too common at the end of unrelated compounds ("Ansprechpartner", "Wasserstand").
+_NOT_COMPOUND_PARTS = frozenset("partner status stand stehen steht weit".split())
 
 
 def _without_umlaut_e(word: str) -> str:
@@ -330,7 +342,8 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
     for word in LEVELS:  # "golden" is English, "goldene" and "Silber" German: they vote for a language too
         languages.setdefault(word, set()).add("en" if word in ("gold", "golden", "silver") else "de")
     languages["gold"].add("de")
-    german = [w for w, tags in languages.items() if "de" in tags and w not in _FILLER_WORDS and w not in LEVELS]
+    german = [w for w, tags in languages.items()
+              if "de" in tags and w not in _FILLER_WORDS and w not in LEVELS and w not in _NOT_COMPOUND_PARTS]
     return FuzzyLexicon(languages, compound_parts=german), by_first_word, languages
 
 
@@ -436,7 +449,7 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
         while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() and (
                 surfaces[end] is surfaces[end - 1] or surfaces[end][:1].isupper()):
             end += 1
-        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or i - 1 in cue_words)
+        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or (capitalised and i - 1 in cue_words))
         cue_after = end in cue_words
         if (language == "en" and capitalised and i > 0) or cue_before or cue_after:
             return " ".join(dict.fromkeys(surfaces[i:end])), set(range(i, end))
