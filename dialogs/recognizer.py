@@ -56,9 +56,9 @@ class Recognition:
 # Inflected forms need not be listed: a word matches its forms through light stemming (word_forms).
 CONCEPTS: dict[str, tuple[str, str]] = {
     "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in relink "
-             "signin log_in login sign_in_card",
+             "signin log_in login sign_in_card pair",
              "verknuepfen verknuepfe verknuepft verbinden verbinde verbindet verlinken verlinke "
-             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen"),
+             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen anbinden"),
     "MSA": ("msa msas account accounts acct profile", "msa konto konten microsoftkonto profil"),
     "ACHIEVE": ("achievements achievement achieved certifications certification certificates "
                 "certificate certs cert certified exams exam assessments assessment badges credentials "
@@ -80,23 +80,23 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "UNTIL": ("until_when", "bis_wann"),
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
+                 "tracking summary state where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
                  "metrics kpis green on_target",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
+                 "erfuellen erfuellt wo_stehen prozent kennzahlen zustand erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
     "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed_as our_profile "
-                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
+                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe "
                    "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
-                   "partnerlevel partnertyp gueltig_bis laufzeit"),
+                   "partnerlevel partnertyp gueltig_bis laufzeit wir_gelistet"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
                 "upgrade upgraden aufstieg aufsteigen steigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
     "MISSING": ("missing lacking lack gap gaps left short shortfall have_to_do still_to_do still_have_to how_many_more "
-                "how_much_more",
-                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
+                "how_much_more must_happen between_us stands_between",
+                "fehlt fehlen fehlend luecke muss_passieren trennt_uns noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
                 "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
                 "braeuchten braeuchte benoetigt muesste muessten"),
@@ -106,8 +106,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                 "am_naechsten schnellsten am_einfachsten knapp"),
     "RENEWAL": ("renewal renew renewing", "verlaengerung verlaengern erneuerung"),
     "ANNIVERSARY": ("anniversary", "jahrestag"),
+    "COST": ("cost costs", "kosten"),
     "KEEP": ("keep retain stay remain still_be still_have", "behalten bleiben bleibt noch_sein"),
-    "LOSE": ("lose losing lost drop", "verlieren verlust verloren"),
+    "LOSE": ("lose losing lost drop cost_us", "verlieren verlust verloren uns_kosten kosten_uns"),
     "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
              "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
     "SAFE": ("safe secure", "sicher"),
@@ -116,22 +117,22 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
                "erinnerungen mitteilungen"),
     "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
-            "leave_me_alone spam deactivate turn_off switch_off pause paused",
+            "leave_me_alone spam deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
             "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
     "AUS": ("", "aus"),
     "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
     "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
-    "ON": ("on enable unmute resume subscribe start again back reactivate",
-           "an einschalten anschalten aktivieren reaktivieren wieder anmachen"),
+    "ON": ("on enable unmute resume subscribe start again back reactivate receive",
+           "an einschalten anschalten aktivieren reaktivieren wieder anmachen erhalten"),
     "NOTIFY": ("notify_me let_me_know tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
                "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
                "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
                "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
-               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid"),
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid sag_mir_wenn sag_mir_falls"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
-    "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
+    "HELP": ("help possible_here help_menu my_options getting_started where_do_i_start instructions guide tutorial manual "
              "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
              "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
              "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
@@ -139,7 +140,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
-             "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
+             "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
              "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
@@ -159,7 +160,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
                "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
                "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
-    "DIALOG": ("dialog conversation step continue", "dialog unterhaltung gespraech schritt weitermachen"),
+    "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
+               "weitermachen sache ganze alles"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
     "LATER": ("not_now mistake by_mistake accident oops", "nicht_jetzt versehen aus_versehen fehler hoppla"),
     "LATER_WORD": ("later", "spaeter"),
@@ -178,13 +180,14 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
               "afford_to_lose exactly_the behind", "steckt_hinter genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
-    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
+    "WHATIF": ("what_if what_happens_if what_happens_when what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
                "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren_wenn "
                "passiert_wenn wuerde_passieren"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
                "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
-    "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
+    "EARNS": ("earns earn passes pass passed gets obtains achieves completes", "besteht bestehen bestanden erwirbt macht "
+              "erreicht schafft"),
     "SPECIAL": ("specialization specializations specialisation specialisations advanced_specialization",
                 "spezialisierung spezialisierungen"),
     "DESIGN": ("designation designations solutions_partner partner_capability modern_work per_track each_track "
@@ -194,7 +197,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
               "cheers great awesome bye goodbye",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
-              "tschuess super prima"),
+              "tschuess super prima gruess gruess_dich gruss gruess_gott"),
     "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
                "nice_day have_a so_much good_day good fine",
                "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
@@ -241,7 +244,7 @@ class Pattern(NamedTuple):
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
     "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY", "EVERYONE")),
-                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",)),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT|EARNS"), 0.75, ("OUR", "WHATIF")),
                         Pattern(0.95, ("MY", "STATUS|MSA"), 1.0, ("OUR",))),
     "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
@@ -251,7 +254,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
                         Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
     "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
-                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
+                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
@@ -266,7 +269,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
-                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE")),
+                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST")),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
     "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
