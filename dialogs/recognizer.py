@@ -25,14 +25,18 @@ The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dialogs.text_normalization import FuzzyLexicon, tokenize
+from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
+from dialogs.intent_model import MIN_PROBABILITY, trained_model
+from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 
 INTENTS = (
     "link_msa", "my_achievements", "org_progress", "upgrade_options", "renewal_status",
     "alerts_on", "alerts_off", "help", "cancel", "none",
+    "membership_status", "people", "expiring", "what_if", "specializations", "designations", "greeting",
 )
 THRESHOLD = 0.5
 
@@ -43,49 +47,161 @@ class Recognition:
     score: float  # 0..1 confidence
     level: str | None  # "silver" | "gold" when a level word occurs
     language: str  # "de" or "en"
+    competency: str | None = None  # a catalog competency id
+    credential: str | None = None  # a catalog credential code
+    person: str | None = None  # a person's name as written ("Sam", "Anna Schmidt")
 
 
 # Vocabulary: concept → (English words, German words). "a_b" is a phrase of consecutive words.
+# Inflected forms need not be listed: a word matches its forms through light stemming (word_forms).
 CONCEPTS: dict[str, tuple[str, str]] = {
-    "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in",
+    "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in relink "
+             "signin log_in login sign_in_card pair",
              "verknuepfen verknuepfe verknuepft verbinden verbinde verbindet verlinken verlinke "
-             "hinzufuegen koppeln registrieren"),
+             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen anbinden"),
     "MSA": ("msa msas account accounts acct profile", "msa konto konten microsoftkonto profil"),
     "ACHIEVE": ("achievements achievement achieved certifications certification certificates "
-                "certificate certs cert certified exams exam assessments assessment badges credentials",
+                "certificate certs cert certified exams exam assessments assessment badges credentials "
+                "qualifications partner_university transcript",
                 "zertifizierungen zertifizierung zertifikate zertifikat zertifikaten erfolge erfolg "
-                "pruefungen pruefung abschluesse abschluss errungenschaften qualifikationen"),
-    "HAVE": ("hold own earned got", "habe hab besitze"),
-    "COUNT": ("count counts counting valid", "zaehlen zaehlt gueltig"),
-    "EXPIRE": ("expire expires expiring expiry expired", "ablaufen laufen ab abgelaufen"),
-    "PROGRESS": ("progress status far close doing stand standing overview dashboard",
-                 "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft"),
-    "COMPETENCY": ("competency competencies competence membership partner partnership level",
-                   "kompetenz kompetenzen mitgliedschaft partner partnerschaft stufe"),
-    "UPGRADE": ("upgrade upgrading next_level", "upgrade upgraden aufstieg aufsteigen hochstufen"),
-    "MISSING": ("missing need needed lacking lack gap left required requirements",
-                "fehlt fehlen fehlend brauchen benoetigen noetig anforderungen anforderung voraussetzungen"),
-    "REACH": ("reach get getting become", "erreichen kommen schaffen bekommen werden"),
+                "pruefungen pruefung abschluesse abschluss errungenschaften qualifikationen zertifiziert"),
+    "HAVE": ("hold holds own owns earned got has have possess", "habe hab besitze hat haben besitzt halten "
+             "besitzen verfuegt verfuegen"),
+    "COUNT": ("count counts counting valid", "zaehlen zaehlt gueltig anrechnen angerechnet"),
+    "EXPIRE": ("expire expires expiring expiry expired expiration expirations expiries lapse run_out runs_out "
+               "running_out", "ablaufen abgelaufen ablauf ablaeufe ablaeuft verfallen verfaellt auslaufen laufen_aus "
+               "laeuft_aus"),
+    "RECERT": ("recertify recertification recertifications renew_their renew_certs", "neu_zertifizieren rezertifizieren "
+               "rezertifizierung zertifikate_erneuern erneuern"),
+    "RUN": ("", "laeuft laufen"),
+    "AB": ("", "ab"),
+    "SOON": ("soon upcoming next_month next_months next_quarter shortly", "bald demnaechst kuerze naechsten"),
+    "WHEN": ("when date until how_long", "wann datum bis_wann wie_lange"),
+    "UNTIL": ("until_when", "bis_wann"),
+    "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
+    "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
+                 "tracking summary state where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
+                 "metrics kpis green on_target",
+                 "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
+                 "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
+                 "erfuellen erfuellt wo_stehen prozent kennzahlen zustand erfuellungsgrad gruenen_bereich im_plan"),
+    "REPORT": ("report going effort", "bericht"),
+    "STATUS": ("status", "status partnerstatus"),
+    "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
+    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed_as our_profile "
+                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe "
+                   "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
+                   "partnerlevel partnertyp gueltig_bis laufzeit wir_gelistet"),
+    "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
+                "upgrade upgraden aufstieg aufsteigen steigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
+    "MISSING": ("missing lacking lack gap gaps left short shortfall have_to_do still_to_do still_have_to how_many_more "
+                "how_much_more must_happen between_us stands_between",
+                "fehlt fehlen fehlend luecke muss_passieren trennt_uns noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
+    "REQUIRE": ("need needed require requires required requirements requirement take takes",
+                "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
+                "braeuchten braeuchte benoetigt muesste muessten"),
+    "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
-    "CLOSEST": ("closest nearest", "am_naechsten"),
-    "RENEWAL": ("renewal renew renewing anniversary", "verlaengerung verlaengern jahrestag erneuerung"),
-    "KEEP": ("keep retain stay remain", "behalten bleiben bleibt halten"),
-    "LOSE": ("lose losing lost drop", "verlieren verlust verloren"),
-    "RISK": ("risk risky danger endangered jeopardy", "risiko gefaehrdet gefahr"),
+    "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
+                "am_naechsten schnellsten am_einfachsten knapp"),
+    "RENEWAL": ("renewal renew renewing", "verlaengerung verlaengern erneuerung"),
+    "ANNIVERSARY": ("anniversary", "jahrestag"),
+    "COST": ("cost costs", "kosten"),
+    "KEEP": ("keep retain stay remain still_be still_have", "behalten bleiben bleibt noch_sein"),
+    "LOSE": ("lose losing lost drop cost_us", "verlieren verlust verloren uns_kosten kosten_uns"),
+    "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
+             "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
     "SAFE": ("safe secure", "sicher"),
-    "ALERTS": ("alerts alert warnings warning notifications notification notify",
-               "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen"),
-    "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont",
+    "ALERTS": ("alerts alert warnings warning notifications notification notify messages pings pinging "
+               "reminders pushes",
+               "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
+               "erinnerungen mitteilungen"),
+    "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
+            "leave_me_alone spam deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
-            "stopp keine hoer_auf aufhoeren ausmachen"),
-    "ON": ("on enable unmute resume subscribe start again back reactivate",
-           "an einschalten anschalten aktivieren reaktivieren wieder anmachen"),
-    "HELP": ("help commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
-             "able_to_do how_do_i_use",
-             "hilfe hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot"),
+            "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
+    "AUS": ("", "aus"),
+    "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
+    "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
+    "ON": ("on enable unmute resume subscribe start again back reactivate receive",
+           "an einschalten anschalten aktivieren reaktivieren wieder anmachen erhalten"),
+    "NOTIFY": ("notify_me let_me_know tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
+               "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
+               "heads_up notified informed",
+               "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
+               "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid sag_mir_wenn sag_mir_falls"),
+    "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
+    "HELP": ("help possible_here help_menu my_options getting_started where_do_i_start instructions guide tutorial manual "
+             "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
+             "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
+             "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
+             "can_i_ask get_started begin dont_get_it what_now how_does_it_work usage commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
+             "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
+             "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
+             "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
+             "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
+             "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
+             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
+             "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
+             "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
-    "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm",
-               "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss"),
+    "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
+    "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
+                  "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
+    "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
+               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
+               "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
+               "dont_continue not_interested ill_pass not_needed let_me_out",
+               "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
+               "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
+               "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
+               "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
+               "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
+    "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
+               "weitermachen sache ganze alles"),
+    "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
+    "LATER": ("not_now mistake by_mistake accident oops", "nicht_jetzt versehen aus_versehen fehler hoppla"),
+    "LATER_WORD": ("later", "spaeter"),
+    "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
+    "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
+    "WHO": ("who whom whose whos", "wer wem wen wessen"),
+    "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
+    "HOW_MANY": ("how_many number_of count_of", "wie_viele anzahl zahl_der"),
+    "EVERYONE": ("all everyone everybody", "alle jeder jede allen"),
+    "SHOULD": ("should ought", "sollte sollten soll"),
+    "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
+               "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
+               "who_else personnel workforce",
+               "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
+               "belegschaft namen experten traeger wer_alles teammitglieder"),
+    "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
+              "afford_to_lose exactly_the behind", "steckt_hinter genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "verzichten"),
+    "WHATIF": ("what_if what_happens_if what_happens_when what_would_happen suppose supposing imagine hypothetically lets_say say_that "
+               "scenario",
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren_wenn "
+               "passiert_wenn wuerde_passieren"),
+    "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
+               "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
+    "EARNS": ("earns earn passes pass passed gets obtains achieves completes", "besteht bestehen bestanden erwirbt macht "
+              "erreicht schafft"),
+    "SPECIAL": ("specialization specializations specialisation specialisations advanced_specialization",
+                "spezialisierung spezialisierungen"),
+    "DESIGN": ("designation designations solutions_partner partner_capability modern_work per_track each_track "
+               "enterprise_track smb_track", "designation designationen bezeichnung solutions_partner je_track pro_track"),
+    "SCORE": ("score points point", "punkte punktzahl punktestand score"),
+    "BREAKDOWN": ("breakdown calculated makes_up made_up", "berechnet zusammen setzen"),
+    "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
+              "cheers great awesome bye goodbye",
+              "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
+              "tschuess super prima gruess gruess_dich gruss gruess_gott"),
+    "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
+               "nice_day have_a so_much good_day good fine",
+               "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
+               "schoenen_tag gut passt"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
@@ -94,12 +210,18 @@ FILLERS: tuple[str, str] = (
     "could do does did have has had i me my mine we us our ours you your it its this that these those "
     "what whats which who whos how hows where wheres when why please pls plz show list tell give see "
     "check let lets any anything some just now still currently current org organisation organization "
-    "company team microsoft ms bot hi hello hey want like another new toward towards there all much s",
+    "company team microsoft ms bot hi hello hey want like another new toward towards there all much s "
+    "yet already ok okay right really our im ive know so_far next year years month months quarter week "
+    "weeks day days today tomorrow someone anything something before after just recently would",
     "der die das den dem des ein eine einer einen einem ist sind war wird werden ich mir mich mein "
     "meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer du dich dir es was "
     "wie wo wer wann welche welcher welches bitte zeig zeige zeigen anzeigen liste und oder mit von zu "
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
-    "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte",
+    "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
+    "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
+    "tage tag heute morgen dieses diesem etwas irgendwas gib einfach woraus worauf woran wozu womit weshalb "
+    "warum wieso vor nach gerade kuerzlich neulich wuerde wuerden "
+    "waere haette",
 )
 
 LEVELS = {w: "gold" for w in "gold golden goldene goldenen goldener goldenes".split()} | {
@@ -114,33 +236,94 @@ class Pattern(NamedTuple):
     weight: float
     needs: tuple[str, ...]  # concepts that must all occur; "A|B" means either
     strictness: float = 0.75  # how much unexplained content words lower the score (1.0: strict)
+    avoid: tuple[str, ...] = ()  # concepts whose presence (×0.75) says the question is another one
 
 
+# Entity pseudo-concepts, set from the message rather than the vocabulary: LEVEL, NAMED (a competency),
+# CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
-    "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(0.95, ("ACHIEVE",)),),
-    "org_progress": (Pattern(0.9, ("PROGRESS",)), Pattern(0.7, ("COMPETENCY",), 1.0),
-                     Pattern(0.6, ("LEVEL",), 1.0)),
-    "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)),
-                        Pattern(0.95, ("REACH", "LEVEL|COMPETENCY")), Pattern(1.0, ("CLOSEST",)),
-                        Pattern(0.9, ("OPTIONS",))),
-    "renewal_status": (Pattern(1.0, ("RENEWAL",)), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY")),
-                       Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY")),
-                       Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY")), Pattern(0.8, ("RISK",), 1.0)),
-    "alerts_on": (Pattern(1.0, ("ALERTS", "ON")),),
-    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")),),
-    "help": (Pattern(1.0, ("HELP",)),),
-    "cancel": (Pattern(0.9, ("CANCEL",)),),
+    "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY", "EVERYONE")),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT|EARNS"), 0.75, ("OUR", "WHATIF")),
+                        Pattern(0.95, ("MY", "STATUS|MSA"), 1.0, ("OUR",))),
+    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
+                     Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
+                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED|LEVEL"), 0.75, ("MY",))),
+    "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
+                        Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
+                        Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
+                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
+    "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
+                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
+                       Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
+                       Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
+                       Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
+    "alerts_on": (Pattern(1.0, ("ALERTS", "ON")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO",)),
+                  Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
+    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
+                   Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
+    # A question about the bot itself with nothing else in it ("what do you do?") is for help, and a
+    # bare "no"/"not now" leaves; both weigh less than INTERRUPTING_SCORE, so they never break off a
+    # running dialog on their own.
+    "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
+    "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
+    "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
+                          Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST")),
+                          Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
+                          Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
+               Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED"), 0.75,
+                       ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
+               Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
+               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED"), 0.75, ("SHOULD",)), Pattern(1.05, ("SLACK",)),
+               Pattern(0.95, ("EVERYONE", "ACHIEVE"), 0.75, ("MY", "MISSING", "REQUIRE", "EXPIRE", "RUN"))),
+    "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
+                 Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
+                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",)), Pattern(1.05, ("EXPIRE|RUN", "WHO|PEOPLE"), 0.75, ("MY",))),
+    "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
+                Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
+    "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
+    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE", "OUR|MEMBERSHIP|HOW_MANY")), Pattern(0.95, ("SCORE",), 1.0)),
+    "greeting": (Pattern(0.85, ("GREET",), 1.0),),
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "link_msa": ("ACHIEVE", "COUNT"),
-    "my_achievements": ("HAVE", "COUNT", "EXPIRE"),
-    "org_progress": ("COMPETENCY",),
-    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH"),
-    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY"),
-    "help": ("ASK",),
+    "link_msa": ("ACHIEVE", "COUNT", "HELP", "ASK"),
+    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT", "STATUS", "MSA", "SHOWN"),
+    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE", "REQUIRE"),
+    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST", "SHOULD", "EARNS"),
+    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS",
+                       "ANNIVERSARY"),
+    "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
+                  "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
+    "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
+    "help": ("ASK", "YOU", "ABOUT_BOT"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD", "DIALOG", "LEAVES"),
+    "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY", "EXPIRE",
+               "WHEN", "RUN", "AB", "EVERYONE"),
+    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE",
+                 "ANNIVERSARY"),
+    "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
+                "PERSON"),
+    "specializations": ("SPECIAL", "PROGRESS", "REACH", "REQUIRE", "COMPETENCY", "SCORE"),
+    "designations": ("DESIGN", "SCORE", "PROGRESS", "REACH", "MEMBERSHIP", "BREAKDOWN", "MISSING"),
+    "greeting": ("POLITE",),
 }
+# Concepts that are explained in every intent, like entities: pronouns say whose question it is. A
+# person's name is explained only where a person belongs (people, what_if): an unknown capitalised word
+# must not turn "Goldene Hochzeit" into a question.
+_ALWAYS_EXPLAINED = ("LEVEL", "NAMED", "CREDENTIAL", "MY", "OUR")
+
+
+# Words too common at the end of unrelated compounds ("Ansprechpartner", "Wasserstand").
+_NOT_COMPOUND_PARTS = frozenset("partner status stand stehen steht weit".split())
+
+
+def _without_umlaut_e(word: str) -> str:
+    """The spelling of someone who typed "a" for "ä" ("laeuft" as written without dots: "lauft")."""
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]], dict[str, set[str]]]:
@@ -150,22 +333,34 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
     for concept, texts in CONCEPTS.items():
         for language, text in zip(("en", "de"), texts):
             for entry in text.split():
-                words = tuple(entry.split("_"))
-                by_first_word.setdefault(words[0], []).append((concept, words))
-                for word in words:
-                    languages.setdefault(word, set()).add(language)
+                for spelling in {entry, _without_umlaut_e(entry) if language == "de" else entry}:
+                    words = tuple(spelling.split("_"))
+                    by_first_word.setdefault(words[0], []).append((concept, words))
+                    for word in words:
+                        languages.setdefault(word, set()).add(language)
     for language, text in zip(("en", "de"), FILLERS):
         for word in text.split():
-            languages.setdefault(word, set()).add(language)
-    german = [w for w, tags in languages.items() if "de" in tags and w not in _FILLER_WORDS]
+            for spelling in {word, _without_umlaut_e(word) if language == "de" else word}:
+                languages.setdefault(spelling, set()).add(language)
+    for word in LEVELS:  # "golden" is English, "goldene" and "Silber" German: they vote for a language too
+        languages.setdefault(word, set()).add("en" if word in ("gold", "golden", "silver") else "de")
+    languages["gold"].add("de")
+    german = [w for w, tags in languages.items()
+              if "de" in tags and w not in _FILLER_WORDS and w not in LEVELS and w not in _NOT_COMPOUND_PARTS]
     return FuzzyLexicon(languages, compound_parts=german), by_first_word, languages
 
 
 _LEXICON, _BY_FIRST_WORD, _LANGUAGES = _build()
 _INTENT_CONCEPTS = {
-    intent: {c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ()))
+    intent: frozenset({c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ())))
     for intent, patterns in PATTERNS.items()
 }
+# Patterns with their "A|B" alternatives split once: intent → [(weight, alternatives per need, strictness, avoid)].
+_COMPILED = {
+    intent: [(p.weight, tuple(frozenset(need.split("|")) for need in p.needs), p.strictness, p.avoid) for p in patterns]
+    for intent, patterns in PATTERNS.items()
+}
+_TRIGGERS = {intent: frozenset(c for p in patterns for alts in p[1] for c in alts) for intent, patterns in _COMPILED.items()}
 
 
 def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, set[int]]]:
@@ -180,7 +375,8 @@ def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, s
                 sim = min([first_sim] + [matches[start + k].get(w, 0.0) for k, w in enumerate(words[1:], 1)])
                 if sim > 0:
                     best, positions = found.get(concept, (0.0, set()))
-                    found[concept] = (max(best, sim), positions | set(range(start, end)))
+                    positions.update(range(start, end))  # in place: a long message stays linear
+                    found[concept] = (max(best, sim), positions)
     return found
 
 
@@ -197,36 +393,171 @@ def _language(text: str, tokens: list[str], matches: list[dict[str, float]], loc
     return "de" if votes["de"] > votes["en"] else "en"
 
 
-def recognize(text: str, locale: str | None = None) -> Recognition:
-    """Intent, confidence, level entity and language of one user message."""
-    tokens = tokenize(text or "")
-    level_of = [LEVELS.get(t) for t in tokens]
-    matches = [{} if lvl else _LEXICON.lookup(t) for t, lvl in zip(tokens, level_of)]
+_WORD = re.compile(r"[^\W_]+(?:['’`´][^\W_]+)*")
+_APOSTROPHES = re.compile(r"['’`´]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_POSSESSIVE = re.compile(r"['’`´]s$")
+
+
+_PARTS: dict[str, list[str]] = {}  # a written word → its folded tokens (words repeat across messages)
+
+
+def words_as_written(text: str) -> tuple[list[str], list[str]]:
+    """Folded tokens (as ``tokenize`` makes them) and, beside each, the word as the person wrote it."""
+    tokens: list[str] = []
+    surfaces: list[str] = []
+    for match in _WORD.finditer(strip_mentions(text)):
+        written = match.group()
+        parts = _PARTS.get(written)
+        if parts is None:
+            parts = [p for p in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))) if p]
+            if len(_PARTS) >= 20_000:
+                _PARTS.clear()
+            _PARTS[written] = parts
+        surface = _POSSESSIVE.sub("", written) if parts else written  # one object for every part of a word
+        tokens.extend(parts)
+        surfaces.extend([surface] * len(parts))
+    return tokens, surfaces
+
+
+# Words before a name ("what if Sam…", "wer ist Anna", "we lose Ben") and after one ("Sam leaves").
+_BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose loses verlieren without ohne "
+                         "von".split())
+_NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
+MAX_NAME_WORDS = 3
+_FIRST_PERSON_VERBS = frozenset("have had habe hab haben".split())  # "Ich habe Hunger" names nobody
+
+
+def _person(tokens: list[str], surfaces: list[str], known: list[bool],
+            concepts: dict[str, tuple[float, set[int]]], language: str) -> tuple[str | None, set[int]]:
+    """A person's name as written, and its positions: unknown words that read as a name.
+
+    A run of up to three words the bot does not know, after a word that introduces a name ("what if sam
+    leaves", "who is Anna", "wenn Ben", "Zählt Lena") or before a verb about people ("Sam leaves", "Ben
+    geht"). In English a capitalised word past the first is a name too; German capitalises every noun, so
+    there only the cues count. Where the message capitalises anything past its first word, a name is
+    capitalised too ("Was habe ich bisher erreicht?" names nobody).
+    """
+    cue_words = {i for c in _NAME_CONCEPTS_AFTER if c in concepts for i in concepts[c][1]
+                 if tokens[i] not in _FIRST_PERSON_VERBS}
+    lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
+    for i, token in enumerate(tokens):
+        if known[i] or not token.isalpha() or len(token) < 2:
+            continue
+        written = surfaces[i]
+        capitalised = written[:1].isupper() and not (written.isupper() and len(written) > 4)
+        if not (capitalised or lower_case_text):
+            continue
+        end = i + 1
+        while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() and (
+                surfaces[end] is surfaces[end - 1] or surfaces[end][:1].isupper()):
+            end += 1
+        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or (capitalised and i - 1 in cue_words))
+        cue_after = end in cue_words
+        if (language == "en" and capitalised and i > 0) or cue_before or cue_after:
+            return " ".join(dict.fromkeys(surfaces[i:end])), set(range(i, end))
+    return None, set()
+
+
+_ONLY_QUESTION_MARKS = re.compile(r"\s*\?+\s*")
+_LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
+
+
+def _level_of(token: str) -> str | None:
+    """The level a word names, "Silbeer" and "Golld" included (one typo in a word of five letters or more)."""
+    level = LEVELS.get(token)
+    if level or len(token) < 5 or len(token) > MAX_FUZZY_LENGTH:
+        return level
+    near = {LEVELS[w] for w, sim in _LEXICON.lookup(token).items() if w in LEVELS and sim >= 0.85}
+    return near.pop() if len(near) == 1 and token not in _LEXICON.words else None
+
+
+def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
+    """Intent, confidence, entities and language of one user message.
+
+    ``lexicon`` holds the active catalog's competencies and credentials (``entity_lexicon(catalog)``);
+    without one, the bundled catalog's is used.
+    """
+    text = text or ""
+    lexicon = lexicon or entity_lexicon()
+    tokens, surfaces = words_as_written(text)
+    entities = lexicon.entities(tokens)
+    named = entities.spans
+    level_of = [_level_of(t) for t in tokens]
+    for i in range(1, len(tokens)):  # "the Gold level", "die Gold-Stufe": one level, not a membership question
+        if tokens[i] in _LEVEL_NOUNS and level_of[i - 1]:
+            level_of[i] = level_of[i - 1]
+    entity_positions = set().union(*(named.get(k, frozenset()) for k in ("competency", "credential", "code")))
+    matches = [{} if lvl or i in entity_positions else _LEXICON.lookup(t)
+               for i, (t, lvl) in enumerate(zip(tokens, level_of))]
+    language = _language(text, tokens, [{t: 1.0} if lvl else m for t, lvl, m in zip(tokens, level_of, matches)], locale)
     levels = {lvl for lvl in level_of if lvl}
     level = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
-    language = _language(text or "", tokens, matches, locale)
+    if not tokens and _ONLY_QUESTION_MARKS.fullmatch(text):
+        return Recognition("help", 1.0, None, language)
 
     concepts = _match_concepts(matches)
     if level:
         concepts["LEVEL"] = (1.0, {i for i, lvl in enumerate(level_of) if lvl})
+    if len(levels) == 2:  # "are we Silver or Gold?" asks which level the membership is
+        concepts["BOTH_LEVELS"] = concepts["LEVEL"]
+    for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
+                          ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
+        if named.get(kind):
+            best, positions = concepts.get(concept, (1.0, set()))
+            concepts[concept] = (1.0, positions | named[kind])
+    known = [bool(m) or bool(lvl) or i in entity_positions or t in lexicon.words
+             for i, (t, m, lvl) in enumerate(zip(tokens, matches, level_of))]
+    person, person_positions = _person(tokens, surfaces, known, concepts, language)
+    if person:
+        concepts["PERSON"] = (1.0, person_positions)
+        first = min(person_positions)
+        if first > 0 and tokens[first - 1] in ("is", "ist"):  # "who is Anna", "wer ist Ben"
+            concepts["PERSON_ASKED"] = concepts["PERSON"]
     content = {i for i, t in enumerate(tokens) if t not in _FILLER_WORDS or level_of[i]}
+    always = {i for c in _ALWAYS_EXPLAINED for i in concepts.get(c, (0, set()))[1]}
 
     best_intent, best_score = "none", 0.0
-    for intent, patterns in PATTERNS.items():
-        explained = {i for c in _INTENT_CONCEPTS[intent] | {"LEVEL"} for i in concepts.get(c, (0, set()))[1]}
-        relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
-        unexplained = len(content - explained) / relevant if relevant else 0.0
-        for pattern in patterns:
-            sims = [max((concepts[c][0] for c in need.split("|") if c in concepts), default=0.0)
-                    for need in pattern.needs]
-            if min(sims) == 0:
+    present = concepts.keys()
+    for intent, patterns in _COMPILED.items():
+        if _TRIGGERS[intent].isdisjoint(present):
+            continue
+        unexplained = -1.0  # computed once, for the first pattern whose concepts all occur
+        for weight, needs, strictness, avoid in patterns:
+            if any(alternatives.isdisjoint(present) for alternatives in needs):
                 continue
-            score = pattern.weight * sum(sims) / len(sims) * (1 - pattern.strictness * unexplained)
+            sims = [max([concepts[c][0] for c in alternatives if c in concepts]) for alternatives in needs]
+            if unexplained < 0:
+                explained = set(always)
+                for c in _INTENT_CONCEPTS[intent] & concepts.keys():
+                    explained |= concepts[c][1]
+                relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
+                unexplained = len(content - explained) / relevant if relevant else 0.0
+            score = weight * sum(sims) / len(sims) * (1 - strictness * unexplained)
+            if any(c in concepts for c in avoid):
+                score *= 0.75
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
+    found = (entities.competency, entities.credential, person)
+    if best_score < THRESHOLD and tokens:
+        guess, probability = trained_model().predict(tokens)
+        if guess != "none" and probability >= MIN_PROBABILITY:  # the learned fallback, never above 0.65
+            score = THRESHOLD + 0.15 * (probability - MIN_PROBABILITY) / (1 - MIN_PROBABILITY)
+            return Recognition(guess, round(score, 3), level, language, *found)
     if best_score < THRESHOLD:
-        return Recognition("none", round(1.0 - best_score, 3), level, language)
-    return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language)
+        return Recognition("none", round(1.0 - best_score, 3), level, language, *found)
+    return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)
 
 
-__all__ = ["INTENTS", "THRESHOLD", "Recognition", "recognize"]
+def operations(lexicon: EntityLexicon | None = None) -> int:
+    """Work done so far by recognition's word lookups (candidate strings and distance cells): grows
+    linearly with the length of the messages recognised, whatever their words (a test checks it)."""
+    return _LEXICON.operations + (lexicon or entity_lexicon()).operations
+
+
+def entity_lexicon(catalog=None) -> EntityLexicon:
+    """The (cached) entity lexicon of a catalog; by default the bundled one (SPEC 4.5)."""
+    return lexicon_for(catalog if catalog is not None else bundled_catalog())
+
+
+__all__ = ["INTENTS", "THRESHOLD", "Recognition", "entity_lexicon", "operations", "recognize", "words_as_written"]
