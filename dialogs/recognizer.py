@@ -33,6 +33,7 @@ from dialogs.text_normalization import FuzzyLexicon, tokenize
 INTENTS = (
     "link_msa", "my_achievements", "org_progress", "upgrade_options", "renewal_status",
     "alerts_on", "alerts_off", "help", "cancel", "none",
+    "membership_status", "people", "expiring", "what_if", "specializations", "designations", "greeting",
 )
 THRESHOLD = 0.5
 
@@ -43,6 +44,9 @@ class Recognition:
     score: float  # 0..1 confidence
     level: str | None  # "silver" | "gold" when a level word occurs
     language: str  # "de" or "en"
+    competency: str | None = None  # a catalog competency id
+    credential: str | None = None  # a catalog credential code
+    person: str | None = None  # a person's name as written
 
 
 # Vocabulary: concept → (English words, German words). "a_b" is a phrase of consecutive words.

@@ -26,6 +26,7 @@ class PeopleAnswer:
     roster: Roster
     catalog: Catalog
     moment: datetime
+    names: dict[str, str]  # person id → display name
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ async def people_roster(
     if competency is not None and evaluation.catalog.competency(competency) is None:
         raise UnknownCompetency(competency)
     roster = build_roster(evaluation, credential, competency, person_id)
-    return PeopleAnswer(evaluation.snapshot.name, roster, evaluation.catalog, evaluation.moment)
+    return PeopleAnswer(evaluation.snapshot.name, roster, evaluation.catalog, evaluation.moment, evaluation.people_names)
 
 
 async def expiring(uows: UnitOfWorkFactory, organization_id: str, now: datetime) -> ExpiringAnswer:
