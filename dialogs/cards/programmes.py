@@ -84,7 +84,8 @@ def designations_reply(answer: Designations, language: str) -> Reply:
             if score.qualified:
                 part.line(words.say("designation_qualified", qualify_at=qualify_at), color="good")
             else:
-                key = "designation_not_qualified_zero" if designation.all_metrics_positive else "designation_not_qualified"
+                zero = designation.all_metrics_positive and any(m.points <= 0 for m in best.metrics)
+                key = "designation_not_qualified_zero" if zero else "designation_not_qualified"
                 part.line(words.say(key, qualify_at=qualify_at), color="attention")
             for track in score.tracks:
                 part.line(words.say("designation_track", track=track_name(words, track.track.id), score=words.count(round(track.score, 2))), bold=True)

@@ -205,7 +205,7 @@ MESSAGES: dict[str, str] = {
     "people_credential_forever": "{credential}, no expiry",
     "people_credential_pending": "{credential}, counts from {when}",
     "people_carries": "Carries {levels}",
-    "people_carries_nothing": "Carries no level on their own account yet",
+    "people_carries_nothing": "Carries no level yet",
     "people_no_slack_title": "No slack",
     "people_no_slack_one": "{level} rests on exactly 1 person: {people}",
     "people_no_slack": "{level} rests on exactly {count} people: {people}",
