@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = alert_commands.add_parser("list", help="show alert causes and their deliveries")
     listing.add_argument("--org", metavar="ID", help="only this organisation")
 
-    nlu = commands.add_parser("nlu", help="print the recognised intent of TEXT, or of each stdin line, as JSON")
+    nlu = commands.add_parser("nlu", help="print the recognised intent and entities of TEXT, or of each stdin line, as JSON")
     nlu.add_argument("text", nargs="?", metavar="TEXT")
     nlu.add_argument("--locale", metavar="L", help="the activity locale, e.g. de-DE (decides the language)")
 
@@ -183,7 +183,9 @@ def recognize_lines(args: argparse.Namespace, out) -> int:
 
     def emit(line: str) -> None:
         result = recognize(line, args.locale)
-        body = {"intent": result.intent, "score": round(result.score, 4), "level": result.level, "language": result.language}
+        body = {"intent": result.intent, "score": round(result.score, 4), "level": result.level,
+                "competency": result.competency, "credential": result.credential, "person": result.person,
+                "language": result.language}
         print(json.dumps(body, ensure_ascii=False), file=out, flush=True)
 
     if args.text is not None:

@@ -8,6 +8,12 @@ Pure standard library. Three steps, each small enough to explain in one line:
 * ``FuzzyLexicon.lookup`` finds the known words within a small edit distance of a token
   (optimal-string-alignment distance, so a swapped pair of letters is one edit), using a
   deletion-neighbourhood index (the SymSpell idea) so it never compares a token with every word.
+  A word's inflected forms match through ``dialogs.word_forms.stem`` before any typo is counted.
+
+Work per token is bounded: a token longer than ``MAX_FUZZY_LENGTH`` letters is looked up exactly and by
+its stem only (no deletion neighbourhood, no edit distance, no compound split), so recognition stays
+linear in the message length. ``FuzzyLexicon.operations`` counts the candidate strings and distance
+cells a lookup produced, for the test that checks this.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from dialogs.word_forms import stem
+
 _MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _LEADING_AT = re.compile(r"^\s*@\S+")
@@ -24,6 +32,9 @@ _APOSTROPHES = re.compile(r"['’`´]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _CACHE_LIMIT = 20_000
+MAX_FUZZY_LENGTH = 24  # no listed word is longer; a longer token is matched exactly or by its stem
+MAX_COMPOUND_LENGTH = 40
+STEM_SIMILARITY = 0.9
 
 
 def strip_mentions(text: str) -> str:
@@ -85,6 +96,7 @@ class FuzzyLexicon:
 
     Words in ``compound_parts`` (German) also match as the head or tail of a longer compound token
     ("Fortschrittsbericht" → "fortschritt", "Arbeitskonto" → "konto") with similarity 0.85.
+    A token whose stem is a word's stem ("verknüpft" → "verknuepfen") matches with similarity 0.9.
     """
 
     def __init__(self, words: Iterable[str], compound_parts: Iterable[str] = ()) -> None:
@@ -94,24 +106,35 @@ class FuzzyLexicon:
         for word in self.words:
             for variant in _deletions(word, max_edits(word)):
                 self._index[variant].add(word)
+        self._stems: dict[str, set[str]] = defaultdict(set)
+        for word in self.words:
+            self._stems[stem(word)].add(word)
         self._cache: dict[str, dict[str, float]] = {}
+        self.operations = 0  # candidate strings and distance cells produced (the linearity test reads it)
 
     def lookup(self, token: str) -> dict[str, float]:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
         found = {token: 1.0} if token in self.words else {}
-        if len(token) >= 4:
+        self.operations += 1
+        for word in self._stems.get(stem(token), ()):
+            found.setdefault(word, STEM_SIMILARITY)
+        if 4 <= len(token) <= MAX_FUZZY_LENGTH:
             candidates: set[str] = set()
-            for variant in _deletions(token, 2 if len(token) >= 7 else 1):
+            variants = _deletions(token, 2 if len(token) >= 7 else 1)
+            self.operations += len(variants)
+            for variant in variants:
                 candidates |= self._index.get(variant, set())
             for word in candidates - {token}:
                 limit = max_edits(word)
+                self.operations += len(token) * len(word)
                 distance = osa_distance(token, word, limit)
                 # A four-letter word only forgives a swapped pair ("hlep", "lnik"), not a changed letter.
                 if distance <= limit and (len(word) > 4 or sorted(word) == sorted(token)):
-                    found[word] = round(1.0 - 0.15 * distance, 2)
-        if not found and len(token) >= 8:
+                    found[word] = max(found.get(word, 0.0), round(1.0 - 0.15 * distance, 2))
+        if not found and 8 <= len(token) <= MAX_COMPOUND_LENGTH:
+            self.operations += len(token)
             for cut in range(3, len(token) - 2):
                 for part in (token[:cut], token[cut:]):
                     if part in self._parts:
