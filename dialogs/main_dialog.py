@@ -27,12 +27,15 @@ from dialogs.cards import (
     what_if_reply,
 )
 from dialogs.cards.greeting import is_thanks
+from dialogs.cards.naming import credential_name
+from dialogs.cards.phrases import Phrasebook
 from dialogs.confirmation import CONFIRM_BELOW, confirmation_activity, is_yes_or_no
 from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.link_msa_dialog import LinkMsaDialog
 from dialogs.messages import language_of, text
 from dialogs.ports import AccountDirectory
-from dialogs.recognizer import Recognition, recognize
+from dialogs.entities import EntityLexicon
+from dialogs.recognizer import Recognition, entity_lexicon, recognize
 from dialogs.turn import language, member_of, reply_activity
 from dialogs.what_if_change import change_kind
 from dialogs.yes_no import yes_or_no
@@ -79,12 +82,13 @@ def _entity(value: dict[str, Any], key: str) -> str | None:
     return str(found) if isinstance(found, str) and found else None
 
 
-def understand(turn_context: TurnContext) -> Recognition:
+def understand(turn_context: TurnContext, lexicon: EntityLexicon | None = None) -> Recognition:
     """A typed message, or a card button whose data names the intent and its entities (Action.Submit)."""
-    return understand_request(turn_context).recognition
+    return understand_request(turn_context, lexicon).recognition
 
 
-def understand_request(turn_context: TurnContext) -> Request:
+def understand_request(turn_context: TurnContext, lexicon: EntityLexicon | None = None) -> Request:
+    """`lexicon`: the active catalog's names (competencies, credentials); the bundled catalog's by default."""
     activity = turn_context.activity
     value = activity.value if isinstance(activity.value, dict) else {}
     if value.get("intent"):
@@ -97,7 +101,7 @@ def understand_request(turn_context: TurnContext) -> Request:
         )
         change = _entity(value, "change")
         return Request(recognition, None, _entity(value, "person_id"), change if change in CHANGE_KINDS else None)
-    return Request(recognize(activity.text or "", activity.locale), activity.text or "")
+    return Request(recognize(activity.text or "", activity.locale, lexicon), activity.text or "")
 
 
 class MainDialog(InterruptibleDialog):
@@ -110,7 +114,10 @@ class MainDialog(InterruptibleDialog):
         self.initial_dialog_id = "main"
 
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
-        request = understand_request(step.context)
+        lexicon = None
+        if step.context.activity.text and not isinstance(step.context.activity.value, dict):
+            lexicon = entity_lexicon(await self.assistant.catalog())
+        request = understand_request(step.context, lexicon)
         intent = request.recognition.intent
         if intent == "link_msa":
             return await step.begin_dialog(LinkMsaDialog.__name__)
@@ -229,7 +236,10 @@ class MainDialog(InterruptibleDialog):
         try:
             result = await self.assistant.what_if(member.organization_id, Change(kind, person, recognition.credential))  # type: ignore[arg-type]
         except ChangeImpossible:
-            names = await self.assistant.find_people(member.organization_id, recognition.person or "")
-            name = next((p.display_name for p in names if p.id == person), recognition.person or "")
-            return Reply(text(lang, "what_if_not_held", person=name, credential=recognition.credential))
+            return await self._not_held(member, person, recognition.credential or "", lang)
         return what_if_reply(result, lang)
+
+    async def _not_held(self, member: Member, person_id: str, code: str, lang: str) -> Reply:
+        answer = await self.assistant.people(member.organization_id, person_id=person_id)
+        words = Phrasebook(lang, answer.catalog, answer.names)
+        return Reply(text(lang, "what_if_not_held", person=words.person(person_id), credential=credential_name(words, code)))

@@ -5,15 +5,25 @@ from __future__ import annotations
 from dialogs.text_normalization import tokenize
 from services.domain.what_if import ChangeKind
 
-# Folded word forms (umlauts as ae/oe/ue): "loses", "verliert", "abgelaufen" …
+# Folded word forms (umlauts as ae/oe/ue).
 LOSING = frozenset(
     "lose loses losing lost drop drops dropped expire expires expired lapse lapses "
-    "verliert verlieren verloren verlöre verloere ablaufen ablaeuft abgelaufen laeuft verfaellt verfallen".split()
+    "verliert verlieren verloren verloere ablaufen ablaeuft abgelaufen laeuft verfaellt verfallen".split()
+)
+EARNING = frozenset(
+    "pass passes passed passing earn earns earned earning get gets got gain gains achieve achieves "
+    "complete completes take takes obtain obtains certify certified "
+    "besteht bestehen bestanden erwirbt erwerben erworben macht machen gemacht schafft schaffen erlangt "
+    "erhaelt bekommt ablegt".split()
 )
 
 
 def change_kind(text: str | None, credential: str | None) -> ChangeKind:
-    """With a credential named, losing words mean "loses" and anything else "earns"; without one, "leaves"."""
-    if credential is None:
-        return "leaves"
-    return "loses" if LOSING.intersection(tokenize(text or "")) else "earns"
+    """Losing words mean "loses", earning words (or a credential named) "earns", anything else "leaves".
+    Earning or losing without a credential is still that kind: the dialog then asks which credential."""
+    words = set(tokenize(text or ""))
+    if LOSING & words:
+        return "loses"
+    if EARNING & words or credential is not None:
+        return "earns"
+    return "leaves"

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts
 from services.conversations import Member, Sighting, alerts_enabled, find_member, meet_member, set_alerts
-from services.domain.catalog import Level
+from services.domain.catalog import Catalog, Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
 from services.linking import LinkOutcome, MsaAssociation, association_of, link_msa
@@ -52,6 +52,11 @@ class Assistant:
 
     async def progress(self, organization_id: str, level: Level | None = None) -> OrganizationEvaluation:
         return await organization_progress(self.uows, organization_id, self.clock(), level)
+
+    async def catalog(self) -> Catalog:
+        """The active catalog (parsed once per process): what the recognizer knows names from."""
+        async with self.uows() as uow:
+            return await uow.repository.active_catalog()
 
     # --- the questions of the second release (SPEC 1): one use case each ----------------------
 

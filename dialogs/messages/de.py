@@ -222,7 +222,7 @@ MESSAGES: dict[str, str] = {
     "people_no_slack_title": "Ohne Reserve",
     "people_no_slack_one": "{level} hängt an genau 1 Person: {people}",
     "people_no_slack": "{level} hängt an genau {count} Personen: {people}",
-    "people_slack_all": "Jede erfüllte Stufe hat mehr Personen, als sie braucht.",
+    "people_slack_all": "Keine Stufe hängt an genau so vielen Personen, wie sie braucht.",
     "expiring_title": "Läuft bald ab",
     "expiring_intro_renewal": "Zählende Nachweise, die innerhalb von {days} Tagen und vor der Verlängerung am {date} nicht mehr zählen:",
     "expiring_intro": "Zählende Nachweise, die innerhalb von {days} Tagen nicht mehr zählen:",

@@ -209,7 +209,7 @@ MESSAGES: dict[str, str] = {
     "people_no_slack_title": "No slack",
     "people_no_slack_one": "{level} rests on exactly 1 person: {people}",
     "people_no_slack": "{level} rests on exactly {count} people: {people}",
-    "people_slack_all": "Every level that is met has more people than it needs.",
+    "people_slack_all": "No level rests on exactly the number of people it needs.",
     "expiring_title": "Expiring soon",
     "expiring_intro_renewal": "Counted achievements that stop counting within {days} days and before the renewal on {date}:",
     "expiring_intro": "Counted achievements that stop counting within {days} days:",
