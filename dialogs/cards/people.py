@@ -52,7 +52,7 @@ def people_reply(answer: PeopleAnswer, language: str) -> Reply:
             carries = words.say("people_carries", levels=levels_list(words, entry.carries)) if entry.carries else words.say("people_carries_nothing")
             part.line(carries, subtle=True, indent=1)
         if len(roster.entries) > PEOPLE_SHOWN:
-            part.line(words.say("more_codes", count=len(roster.entries) - PEOPLE_SHOWN), subtle=True)
+            part.line(words.say("people_more", count=words.count(len(roster.entries) - PEOPLE_SHOWN)), subtle=True)
     if roster.person is None and roster.entries:
         with reply.section() as part:
             part.heading(words.say("people_no_slack_title"))

@@ -232,6 +232,8 @@ MESSAGES: dict[str, str] = {
     "expiring_item_retiring": "{person}: {credential} wurde eingestellt und zählt ab dem {date} nicht mehr",
     "expiring_carries": "Zählt für {levels}",
     "expiring_carries_nothing": "Zählt für keine erfüllte Stufe",
+    "expiring_more": "{count} weitere zählen bis dahin nicht mehr",
+    "people_more": "{count} weitere Personen",
     "what_if_title_leaves": "Was wäre, wenn {person} geht?",
     "what_if_title_earns": "Was wäre, wenn {person} {credential} erwirbt?",
     "what_if_title_loses": "Was wäre, wenn {person} {credential} verliert?",

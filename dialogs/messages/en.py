@@ -219,6 +219,8 @@ MESSAGES: dict[str, str] = {
     "expiring_item_retiring": "{person}: {credential} is retired and stops counting on {date}",
     "expiring_carries": "Counts toward {levels}",
     "expiring_carries_nothing": "Counts toward no level that is met",
+    "expiring_more": "{count} more stop counting by then",
+    "people_more": "{count} more people",
     "what_if_title_leaves": "What if {person} leaves?",
     "what_if_title_earns": "What if {person} earns {credential}?",
     "what_if_title_loses": "What if {person} loses {credential}?",
