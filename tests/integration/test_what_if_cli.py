@@ -95,3 +95,9 @@ def test_exactly_one_change_is_required(answers_database, capsys):
     with pytest.raises(SystemExit) as exited:
         main(["what-if", ORG, "--leaves", "u-ben", "--earns", "u-ben:AZ-104"])
     assert exited.value.code == 2
+
+
+def test_what_if_has_help():
+    with pytest.raises(SystemExit) as exited:
+        main(["what-if", "--help"])
+    assert exited.value.code == 0
