@@ -55,7 +55,7 @@ _NOT_SHORT_FORMS = frozenset(
 )
 _TITLE_PREFIXES = (("microsoft", "certified"), ("microsoft", "365", "certified"), ("mcsa",), ("mcsd",))
 _TITLE_SUFFIXES = ("associate", "expert", "exam", "assessment", "certification", "pruefung")
-_CODE_LIKE = re.compile(r"[a-z]{2,4}\d{2,4}|\d{2}\d{3}")  # "az900", "70533": an exam code not in the catalog
+_CODE_LIKE = re.compile(r"[a-z]{2,3}\d{3}|\d{2}\d{3}")  # "az900", "70533": an exam code not in the catalog
 MAX_CODE_TOKENS = 3
 
 
@@ -89,8 +89,11 @@ class EntityLexicon:
         phrases: dict[tuple[str, ...], tuple[str, str]] = {}
 
         def add(words: tuple[str, ...], kind: str, value: str) -> None:
-            if words and words not in phrases:  # first claim wins: catalog order, names before short forms
-                phrases[words] = (kind, value)
+            # First claim wins: catalog order, names before short forms. Also as typed without umlaut
+            # dots ("Cloudlosungen fur kleine und mittelstandische Unternehmen").
+            for spelling in (words, tuple(w.replace("ae", "a").replace("oe", "o").replace("ue", "u") for w in words)):
+                if spelling and spelling not in phrases:
+                    phrases[spelling] = (kind, value)
 
         compact_codes: dict[str, str] = {}
         for credential in catalog.credentials.values():
@@ -108,7 +111,11 @@ class EntityLexicon:
                 add(_words(name), "specialization", specialization.id)
         for designation in catalog.designations:
             for name in (designation.name.en, designation.name.de or ""):
-                add(_words(name), "designation", designation.id)
+                words = _words(name)
+                add(words, "designation", designation.id)
+                for joiner in ("for", "fuer"):  # "Solutions Partner for Modern Work" is called "Modern Work"
+                    if joiner in words[:-1]:
+                        add(words[words.index(joiner) + 1 :], "designation", designation.id)
         for competency in catalog.competencies:
             for short in SHORT_FORMS.get(competency.id, ()):
                 add(tuple(short.split()), "competency", competency.id)

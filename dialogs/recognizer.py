@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
-from dialogs.text_normalization import FuzzyLexicon, fold, strip_mentions
+from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 
 INTENTS = (
     "link_msa", "my_achievements", "org_progress", "upgrade_options", "renewal_status",
@@ -54,80 +54,128 @@ class Recognition:
 # Vocabulary: concept → (English words, German words). "a_b" is a phrase of consecutive words.
 # Inflected forms need not be listed: a word matches its forms through light stemming (word_forms).
 CONCEPTS: dict[str, tuple[str, str]] = {
-    "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in",
+    "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in relink "
+             "signin log_in login sign_in_card",
              "verknuepfen verknuepfe verknuepft verbinden verbinde verbindet verlinken verlinke "
-             "hinzufuegen koppeln registrieren"),
+             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen"),
     "MSA": ("msa msas account accounts acct profile", "msa konto konten microsoftkonto profil"),
     "ACHIEVE": ("achievements achievement achieved certifications certification certificates "
                 "certificate certs cert certified exams exam assessments assessment badges credentials "
-                "qualifications",
+                "qualifications partner_university transcript",
                 "zertifizierungen zertifizierung zertifikate zertifikat zertifikaten erfolge erfolg "
                 "pruefungen pruefung abschluesse abschluss errungenschaften qualifikationen zertifiziert"),
-    "HAVE": ("hold holds own owns earned got has", "habe hab besitze hat haben besitzt"),
+    "HAVE": ("hold holds own owns earned got has have possess", "habe hab besitze hat haben besitzt halten "
+             "besitzen verfuegt verfuegen"),
     "COUNT": ("count counts counting valid", "zaehlen zaehlt gueltig anrechnen angerechnet"),
-    "EXPIRE": ("expire expires expiring expiry expired expiration lapse", "ablaufen abgelaufen ablauf verfallen"),
+    "EXPIRE": ("expire expires expiring expiry expired expiration expirations expiries lapse run_out runs_out "
+               "running_out", "ablaufen abgelaufen ablauf ablaeufe ablaeuft verfallen verfaellt auslaufen laufen_aus "
+               "laeuft_aus"),
+    "RECERT": ("recertify recertification recertifications renew_their renew_certs", "neu_zertifizieren rezertifizieren "
+               "rezertifizierung zertifikate_erneuern erneuern"),
     "RUN": ("", "laeuft laufen"),
     "AB": ("", "ab"),
     "SOON": ("soon upcoming next_month next_months next_quarter shortly", "bald demnaechst kuerze naechsten"),
-    "WHEN": ("when date until", "wann datum bis_wann"),
-    "PROGRESS": ("progress status far close doing stand standing overview dashboard",
-                 "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft"),
+    "WHEN": ("when date until how_long", "wann datum bis_wann wie_lange"),
+    "UNTIL": ("until_when", "bis_wann"),
+    "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
+    "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
+                 "tracking summary where_are_we do_we_meet percent percentage reached performance scorecard numbers "
+                 "metrics kpis",
+                 "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
+                 "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
+                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad"),
+    "REPORT": ("report going effort", "bericht"),
+    "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
-    "MEMBERSHIP": ("membership partnership partner_level tier level", "mitgliedschaft partnerschaft stufe"),
-    "UPGRADE": ("upgrade upgrading next_level", "upgrade upgraden aufstieg aufsteigen hochstufen"),
-    "MISSING": ("missing lacking lack gap left", "fehlt fehlen fehlend"),
+    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed our_profile "
+                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
+                   "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
+                   "partnerlevel partnertyp gueltig_bis laufzeit"),
+    "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
+                "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
+    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to",
+                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
                 "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht"),
-    "REACH": ("reach get getting become", "erreichen kommen schaffen bekommen werden"),
+    "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
-    "CLOSEST": ("closest nearest", "am_naechsten"),
+    "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
+                "am_naechsten schnellsten einfachste knapp"),
     "RENEWAL": ("renewal renew renewing anniversary", "verlaengerung verlaengern jahrestag erneuerung"),
-    "KEEP": ("keep retain stay remain", "behalten bleiben bleibt halten"),
+    "KEEP": ("keep retain stay remain", "behalten bleiben bleibt"),
     "LOSE": ("lose losing lost drop", "verlieren verlust verloren"),
-    "RISK": ("risk risks risky danger endangered jeopardy", "risiko risiken gefaehrdet gefahr"),
+    "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
+             "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
     "SAFE": ("safe secure", "sicher"),
-    "ALERTS": ("alerts alert warnings warning notifications notification notify",
-               "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen"),
-    "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont",
+    "ALERTS": ("alerts alert warnings warning notifications notification notify messages pings pinging "
+               "reminders pushes",
+               "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
+               "erinnerungen mitteilungen"),
+    "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
+            "leave_me_alone spam deactivate turn_off switch_off pause paused",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
-            "stopp keine hoer_auf aufhoeren ausmachen"),
-    "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten"),
+            "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
+    "AUS": ("", "aus"),
+    "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
+    "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
     "ON": ("on enable unmute resume subscribe start again back reactivate",
            "an einschalten anschalten aktivieren reaktivieren wieder anmachen"),
     "NOTIFY": ("notify_me let_me_know tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
-               "keep_me_informed keep_me_updated ping_me message_me",
+               "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
+               "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
-               "gib_mir_bescheid halte_mich melde_dich melde_mir"),
+               "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
-    "HELP": ("help commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+    "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
+             "who_are_you what_are_you what_do_you_know what_do_you_support commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
-             "what_can_i_do what_do_i_ask",
-             "hilfe hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
-             "was_du_kannst was_koennen_sie was_sie_koennen funktionen"),
+             "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
+             "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
+             "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
+             "was_weisst_du hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
+             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
+             "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
+             "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
-    "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm",
-               "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss"),
-    "MY": ("my mine i me im ive", "mein meine meinen meinem meiner meines ich mir mich"),
+    "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
+               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out",
+               "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
+               "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
+               "lassen_wir_das brich_ab vergessen beende"),
+    "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
+    "LATER": ("later not_now mistake by_mistake accident", "spaeter nicht_jetzt versehen aus_versehen"),
+    "MY": ("my mine i im ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
-    "WHO": ("who whom whose", "wer wem wen wessen"),
+    "WHO": ("who whom whose whos", "wer wem wen wessen"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
-               "individuals engineers consultants holders holder",
-               "personen mitarbeiter mitarbeitende kollegen kolleginnen"),
-    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically "
+               "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
+               "who_else personnel workforce",
+               "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
+               "belegschaft namen experten traeger wer_alles teammitglieder"),
+    "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
+              "afford_to_lose", "reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "verzichten"),
+    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
-               "was_waere_wenn was_wenn was_passiert_wenn angenommen falls szenario"),
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen falls szenario passieren passiert"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
-               "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht"),
+               "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
     "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
     "SPECIAL": ("specialization specializations specialisation specialisations advanced_specialization",
                 "spezialisierung spezialisierungen"),
-    "DESIGN": ("designation designations solutions_partner", "designation designationen bezeichnung "
-               "solutions_partner"),
+    "DESIGN": ("designation designations solutions_partner partner_capability modern_work per_track each_track "
+               "enterprise_track smb_track", "designation designationen bezeichnung solutions_partner je_track pro_track"),
     "SCORE": ("score points point", "punkte punktzahl punktestand score"),
+    "BREAKDOWN": ("breakdown calculated makes_up made_up", "berechnet zusammen setzen"),
     "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
               "cheers great awesome bye goodbye",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
               "tschuess super prima"),
+    "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
+               "nice_day have_a so_much good_day",
+               "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
+               "schoenen_tag"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
@@ -137,13 +185,16 @@ FILLERS: tuple[str, str] = (
     "what whats which who whos how hows where wheres when why please pls plz show list tell give see "
     "check let lets any anything some just now still currently current org organisation organization "
     "company team microsoft ms bot hi hello hey want like another new toward towards there all much s "
-    "yet already ok okay right really our im ive know",
+    "yet already ok okay right really our im ive know so_far next year years month months quarter week "
+    "weeks day days today tomorrow someone anything something before after just recently would",
     "der die das den dem des ein eine einer einen einem ist sind war wird werden ich mir mich mein "
     "meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer du dich dir es was "
     "wie wo wer wann welche welcher welches bitte zeig zeige zeigen anzeigen liste und oder mit von zu "
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
-    "sie ihr ihnen ihre koennen koennten sagen",
+    "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
+    "tage tag heute morgen dieses diesem etwas irgendwas vor nach gerade kuerzlich neulich wuerde wuerden "
+    "waere haette",
 )
 
 LEVELS = {w: "gold" for w in "gold golden goldene goldenen goldener goldenes".split()} | {
@@ -165,57 +216,71 @@ class Pattern(NamedTuple):
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "PERSON", "WHO")),
-                        Pattern(0.95, ("MY", "COUNT|EXPIRE"), 0.75, ("OUR",))),
-    "org_progress": (Pattern(0.9, ("PROGRESS",)), Pattern(0.7, ("COMPETENCY",), 1.0),
-                     Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0),
-                     Pattern(1.05, ("REQUIRE", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "PERSON", "WHO", "EXPIRE", "SOON", "RUN")),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
+    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
+                     Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
+                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
-                        Pattern(0.95, ("REACH", "LEVEL|COMPETENCY")), Pattern(1.0, ("CLOSEST",)),
-                        Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED"))),
+                        Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
+                        Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
+                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP"))),
     "renewal_status": (Pattern(1.0, ("RENEWAL",)), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
-                       Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0)),
-    "alerts_on": (Pattern(1.0, ("ALERTS", "ON")), Pattern(1.0, ("NOTIFY",)),
-                  Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS"))),
-    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.85, ("OPTOUT",), 1.0)),
+                       Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
+                       Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
+    "alerts_on": (Pattern(1.0, ("ALERTS", "ON")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO",)),
+                  Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
+    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
+                   Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
     "help": (Pattern(1.0, ("HELP",)),),
     "cancel": (Pattern(0.9, ("CANCEL",)),),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
-                          Pattern(1.0, ("RENEWAL", "WHEN"))),
-    "people": (Pattern(0.95, ("PEOPLE",)), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON")),
+                          Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
+                          Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
+    "people": (Pattern(0.95, ("PEOPLE",)), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
-               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED"))),
+               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
-                 Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",))),
-    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(1.0, ("PERSON", "LEAVES|EARNS")),
+                 Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
+                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
+    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS")),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
-    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(0.9, ("SCORE",))),
+    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE",))),
     "greeting": (Pattern(0.85, ("GREET",), 1.0),),
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "link_msa": ("ACHIEVE", "COUNT"),
-    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB"),
-    "org_progress": ("COMPETENCY", "MEMBERSHIP"),
-    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE"),
-    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP"),
-    "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "CHANGE", "WHEN", "SOON", "LOSE"),
+    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT"),
+    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE"),
+    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST"),
+    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS"),
+    "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
+                  "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
+    "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
     "help": ("ASK",),
-    "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON"),
-    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "PEOPLE", "WHO"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER"),
+    "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS"),
+    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
     "specializations": ("SPECIAL", "PROGRESS", "REACH", "REQUIRE", "COMPETENCY", "SCORE"),
-    "designations": ("DESIGN", "SCORE", "PROGRESS", "REACH", "MEMBERSHIP"),
-    "greeting": (),
+    "designations": ("DESIGN", "SCORE", "PROGRESS", "REACH", "MEMBERSHIP", "BREAKDOWN", "MISSING"),
+    "greeting": ("POLITE",),
 }
 # Concepts that are explained in every intent, like entities: pronouns say whose question it is. A
 # person's name is explained only where a person belongs (people, what_if): an unknown capitalised word
 # must not turn "Goldene Hochzeit" into a question.
 _ALWAYS_EXPLAINED = ("LEVEL", "NAMED", "CREDENTIAL", "MY", "OUR")
+
+
+def _without_umlaut_e(word: str) -> str:
+    """The spelling of someone who typed "a" for "ä" ("laeuft" as written without dots: "lauft")."""
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]], dict[str, set[str]]]:
@@ -225,13 +290,15 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
     for concept, texts in CONCEPTS.items():
         for language, text in zip(("en", "de"), texts):
             for entry in text.split():
-                words = tuple(entry.split("_"))
-                by_first_word.setdefault(words[0], []).append((concept, words))
-                for word in words:
-                    languages.setdefault(word, set()).add(language)
+                for spelling in {entry, _without_umlaut_e(entry) if language == "de" else entry}:
+                    words = tuple(spelling.split("_"))
+                    by_first_word.setdefault(words[0], []).append((concept, words))
+                    for word in words:
+                        languages.setdefault(word, set()).add(language)
     for language, text in zip(("en", "de"), FILLERS):
         for word in text.split():
-            languages.setdefault(word, set()).add(language)
+            for spelling in {word, _without_umlaut_e(word) if language == "de" else word}:
+                languages.setdefault(spelling, set()).add(language)
     for word in LEVELS:  # "golden" is English, "goldene" and "Silber" German: they vote for a language too
         languages.setdefault(word, set()).add("en" if word in ("gold", "golden", "silver") else "de")
     languages["gold"].add("de")
@@ -288,16 +355,17 @@ def words_as_written(text: str) -> tuple[list[str], list[str]]:
     surfaces: list[str] = []
     for match in _WORD.finditer(strip_mentions(text)):
         written = match.group()
+        surface = _POSSESSIVE.sub("", written)  # one object for every part of a hyphenated word
         for part in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))):
             if part:
                 tokens.append(part)
-                surfaces.append(_POSSESSIVE.sub("", written))
+                surfaces.append(surface)
     return tokens, surfaces
 
 
 # Words before a name ("what if Sam…", "wer ist Anna", "we lose Ben") and after one ("Sam leaves").
 _BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose loses verlieren without ohne "
-                         "does".split())
+                         "von".split())
 _NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
 MAX_NAME_WORDS = 3
 
@@ -307,29 +375,42 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
     """A person's name as written, and its positions: unknown words that read as a name.
 
     A run of up to three words the bot does not know, after a word that introduces a name ("what if sam
-    leaves", "who is Anna", "wenn Ben") or before a verb about people ("Sam leaves", "Ben geht"). In
-    English a capitalised word past the first is a name too; German capitalises every noun, so there
-    only the cues count.
+    leaves", "who is Anna", "wenn Ben", "Zählt Lena") or before a verb about people ("Sam leaves", "Ben
+    geht"). In English a capitalised word past the first is a name too; German capitalises every noun, so
+    there only the cues count. Where the message capitalises anything past its first word, a name is
+    capitalised too ("Was habe ich bisher erreicht?" names nobody).
     """
-    after_name = set().union(*(concepts[c][1] for c in _NAME_CONCEPTS_AFTER if c in concepts))
+    cue_words = set().union(*(concepts[c][1] for c in _NAME_CONCEPTS_AFTER if c in concepts))
+    lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
     for i, token in enumerate(tokens):
         if known[i] or not token.isalpha() or len(token) < 2:
             continue
         written = surfaces[i]
-        capital = language == "en" and (written[:1].isupper() and not written.isupper()
-                                        or len(written) <= 4 and written.istitle())
+        capitalised = written[:1].isupper() and not (written.isupper() and len(written) > 4)
+        if not (capitalised or lower_case_text):
+            continue
         end = i + 1
-        while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() \
-                and surfaces[end][:1].isupper() and surfaces[end] != written:
+        while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() and (
+                surfaces[end] is surfaces[end - 1] or surfaces[end][:1].isupper()):
             end += 1
-        cue_before = i > 0 and tokens[i - 1] in _BEFORE_NAME
-        cue_after = end in after_name
-        if (capital and (i > 0 or cue_after)) or cue_before or cue_after:
+        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or i - 1 in cue_words)
+        cue_after = end in cue_words
+        if (language == "en" and capitalised and i > 0) or cue_before or cue_after:
             return " ".join(dict.fromkeys(surfaces[i:end])), set(range(i, end))
     return None, set()
 
 
 _ONLY_QUESTION_MARKS = re.compile(r"\s*\?+\s*")
+_LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
+
+
+def _level_of(token: str) -> str | None:
+    """The level a word names, "Silbeer" and "Golld" included (one typo in a word of five letters or more)."""
+    level = LEVELS.get(token)
+    if level or len(token) < 5 or len(token) > MAX_FUZZY_LENGTH:
+        return level
+    near = {LEVELS[w] for w, sim in _LEXICON.lookup(token).items() if w in LEVELS and sim >= 0.85}
+    return near.pop() if len(near) == 1 and token not in _LEXICON.words else None
 
 
 def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
@@ -343,7 +424,10 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     tokens, surfaces = words_as_written(text)
     entities = lexicon.entities(tokens)
     named = entities.spans
-    level_of = [LEVELS.get(t) for t in tokens]
+    level_of = [_level_of(t) for t in tokens]
+    for i in range(1, len(tokens)):  # "the Gold level", "die Gold-Stufe": one level, not a membership question
+        if tokens[i] in _LEVEL_NOUNS and level_of[i - 1]:
+            level_of[i] = level_of[i - 1]
     entity_positions = set().union(*(named.get(k, frozenset()) for k in ("competency", "credential", "code")))
     matches = [{} if lvl or i in entity_positions else _LEXICON.lookup(t)
                for i, (t, lvl) in enumerate(zip(tokens, level_of))]
@@ -356,6 +440,8 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     concepts = _match_concepts(matches)
     if level:
         concepts["LEVEL"] = (1.0, {i for i, lvl in enumerate(level_of) if lvl})
+    if len(levels) == 2:  # "are we Silver or Gold?" asks which level the membership is
+        concepts["BOTH_LEVELS"] = concepts["LEVEL"]
     for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
                           ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
         if named.get(kind):
@@ -366,6 +452,9 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     person, person_positions = _person(tokens, surfaces, known, concepts, language)
     if person:
         concepts["PERSON"] = (1.0, person_positions)
+        first = min(person_positions)
+        if first > 0 and tokens[first - 1] in ("is", "ist"):  # "who is Anna", "wer ist Ben"
+            concepts["PERSON_ASKED"] = concepts["PERSON"]
     content = {i for i, t in enumerate(tokens) if t not in _FILLER_WORDS or level_of[i]}
     always = {i for c in _ALWAYS_EXPLAINED for i in concepts.get(c, (0, set()))[1]}
 

@@ -120,7 +120,7 @@ class FuzzyLexicon:
         self.operations += 1
         for word in self._stems.get(stem(token), ()):
             found.setdefault(word, STEM_SIMILARITY)
-        if 4 <= len(token) <= MAX_FUZZY_LENGTH:
+        if 4 <= len(token) <= MAX_FUZZY_LENGTH and token not in self.words:  # a known word is no typo of another
             candidates: set[str] = set()
             variants = _deletions(token, 2 if len(token) >= 7 else 1)
             self.operations += len(variants)

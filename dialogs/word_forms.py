@@ -15,7 +15,7 @@ from __future__ import annotations
 # Longest first; (suffix, replacement). A stem keeps at least MIN_STEM letters.
 _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("ungen", "ung"), ("ings", ""), ("ing", ""), ("ies", "y"), ("ied", "y"), ("ern", ""),
-    ("est", ""), ("en", ""), ("er", ""), ("es", ""), ("ed", ""), ("st", ""), ("et", ""),
+    ("est", ""), ("end", ""), ("en", ""), ("er", ""), ("es", ""), ("ed", ""), ("st", ""), ("et", ""),
     ("e", ""), ("s", ""), ("n", ""), ("t", ""),
 )
 # German separable prefixes before the participle's "ge" ("ab-ge-laufen", "aus-ge-schaltet").
@@ -25,9 +25,11 @@ MAX_STEM_INPUT = 40  # longer tokens are not words anyone inflects; they stem to
 
 
 def _strip_participle_ge(word: str) -> str:
+    """ "abgelaufen" → "ablaufen", "aufzusteigen" → "aufsteigen", "gekuendigt" → "kuendigt"."""
     for prefix in _SEPARABLE:
-        if word.startswith(prefix + "ge") and len(word) - len(prefix) - 2 >= MIN_STEM + 1:
-            return prefix + word[len(prefix) + 2 :]
+        for infix in ("ge", "zu"):
+            if word.startswith(prefix + infix) and len(word) - len(prefix) - 2 >= MIN_STEM + 1:
+                return prefix + word[len(prefix) + 2 :]
     if word.startswith("ge") and word.endswith("t") and len(word) - 2 >= MIN_STEM + 1:
         return word[2:]
     return word
