@@ -5,12 +5,14 @@ stop what we are doing?"); the answer is read on the next turn, before the runni
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import ActivityTypes
 
 from dialogs.cards import help_reply
 from dialogs.confirmation import CONFIRM_BELOW, confirmation_activity
-from dialogs.recognizer import THRESHOLD, recognize
+from dialogs.recognizer import THRESHOLD, Recognition, recognize
 from dialogs.turn import language, reply_activity, say
 from dialogs.yes_no import yes_or_no
 
@@ -19,6 +21,8 @@ CANCEL_ASKED = "cancel_asked"  # in the component's own dialog state: a "cancel?
 
 
 class InterruptibleDialog(ComponentDialog):
+    recognizer: Callable[..., Recognition] = staticmethod(recognize)  # replaced by MainDialog's own
+
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         interrupted = await self._interrupt(inner_dc)
         if interrupted is not None:
@@ -40,7 +44,7 @@ class InterruptibleDialog(ComponentDialog):
                 await inner_dc.reprompt_dialog()
                 return DialogTurnResult(DialogTurnStatus.Waiting)
             # Neither yes nor no: the question is dropped and the message read as usual.
-        recognition = recognize(activity.text, activity.locale)
+        recognition = self.recognizer(activity.text, activity.locale)
         if recognition.intent == "cancel" and THRESHOLD <= recognition.score < CONFIRM_BELOW:
             state[CANCEL_ASKED] = True
             await inner_dc.context.send_activity(confirmation_activity(language(inner_dc.context), "confirm_cancel"))

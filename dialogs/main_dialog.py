@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,9 @@ def understand(turn_context: TurnContext, lexicon: EntityLexicon | None = None) 
     return understand_request(turn_context, lexicon).recognition
 
 
-def understand_request(turn_context: TurnContext, lexicon: EntityLexicon | None = None) -> Request:
+def understand_request(
+    turn_context: TurnContext, lexicon: EntityLexicon | None = None, recognizer: Callable[..., Recognition] = recognize
+) -> Request:
     """`lexicon`: the active catalog's names (competencies, credentials); the bundled catalog's by default."""
     activity = turn_context.activity
     value = activity.value if isinstance(activity.value, dict) else {}
@@ -101,13 +104,16 @@ def understand_request(turn_context: TurnContext, lexicon: EntityLexicon | None 
         )
         change = _entity(value, "change")
         return Request(recognition, None, _entity(value, "person_id"), change if change in CHANGE_KINDS else None)
-    return Request(recognize(activity.text or "", activity.locale, lexicon), activity.text or "")
+    return Request(recognizer(activity.text or "", activity.locale, lexicon), activity.text or "")
 
 
 class MainDialog(InterruptibleDialog):
-    def __init__(self, assistant: Assistant, directory: AccountDirectory, connection_name: str):
+    def __init__(
+        self, assistant: Assistant, directory: AccountDirectory, connection_name: str, recognizer: Callable[..., Recognition] = recognize
+    ):
         super().__init__(MainDialog.__name__)
         self.assistant = assistant
+        self.recognizer = recognizer  # (text, locale, lexicon) → Recognition; also reads interruptions
         self.add_dialog(LinkMsaDialog(assistant, directory, connection_name))
         self.add_dialog(TextPrompt(CONFIRM_PROMPT, is_yes_or_no))
         self.add_dialog(WaterfallDialog("main", [self.route, self.confirmed]))
@@ -117,7 +123,7 @@ class MainDialog(InterruptibleDialog):
         lexicon = None
         if step.context.activity.text and not isinstance(step.context.activity.value, dict):
             lexicon = entity_lexicon(await self.assistant.catalog())
-        request = understand_request(step.context, lexicon)
+        request = understand_request(step.context, lexicon, self.recognizer)
         intent = request.recognition.intent
         if intent == "link_msa":
             return await step.begin_dialog(LinkMsaDialog.__name__)

@@ -89,7 +89,8 @@ class Chat:
 
 
 class BotHarness:
-    def __init__(self, engine, uows, now: datetime):
+    def __init__(self, engine, uows, now: datetime, recognizer=None):
+        self.recognizer = recognizer  # None: the real recognizer
         self.clock = Clock(now)
         self.directory = FakeDirectory()
         self.engine = engine
@@ -99,7 +100,8 @@ class BotHarness:
     def _adapter(self) -> TestAdapter:
         """A fresh bot over the same database: what a restart or a second instance looks like."""
         conversation_state = ConversationState(SqlStorage(session_factory(self.engine)))
-        bot = CompetencyBot(self.assistant, conversation_state, MainDialog(self.assistant, self.directory, CONNECTION))
+        dialog = MainDialog(self.assistant, self.directory, CONNECTION, **({"recognizer": self.recognizer} if self.recognizer else {}))
+        bot = CompetencyBot(self.assistant, conversation_state, dialog)
         template = Activity(channel_id="msteams", service_url="https://smba.example/teams", recipient=ChannelAccount(id="28:bot", name="Competency Bot"))
         adapter = TestAdapter(bot.on_turn, template)
         adapter.conversation_state = conversation_state

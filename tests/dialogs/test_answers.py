@@ -7,7 +7,7 @@ import pytest
 
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.messages import text
-from dialogs.recognizer import THRESHOLD, recognize
+from dialogs.recognizer import THRESHOLD, Recognition, recognize
 from services.importer import import_dataset
 from tests.answers_dataset import NOW, TENANT, dataset
 from tests.harness import BotHarness, Person, card_of, texts
@@ -394,44 +394,67 @@ async def test_organisation_wide_questions_are_for_admins_only(bot, person):
         assert await ask(bot, employee, question) == [text(lang(person), "admins_only")], question
 
 
+class Guessing:
+    """The real recognizer, except for the messages given: those are read as `intent` with `score`, so
+    the confirmation rule is tested at exact scores whatever the recognizer's tuning does."""
+
+    def __init__(self, guesses: dict[str, tuple[str, float]]):
+        self.guesses = guesses
+
+    def __call__(self, message: str, locale: str | None = None, lexicon=None) -> Recognition:
+        if message in self.guesses:
+            intent, score = self.guesses[message]
+            return Recognition(intent, score, None, "de" if (locale or "").startswith("de") else "en")
+        return recognize(message, locale, lexicon)
+
+
+GUESSES = {"maybe mute": ("alerts_off", CONFIRM_BELOW - 0.01), "surely mute": ("alerts_off", CONFIRM_BELOW),
+           "maybe cancel": ("cancel", CONFIRM_BELOW - 0.01), "surely cancel": ("cancel", CONFIRM_BELOW), "barely cancel": ("cancel", THRESHOLD)}
+
+
+@pytest.fixture
+async def guessing_bot(engine, uows) -> BotHarness:
+    await import_dataset(uows, dataset(), NOW)
+    return BotHarness(engine, uows, NOW, recognizer=Guessing(GUESSES))
+
+
 @LANGS
-async def test_a_low_confidence_alerts_off_is_confirmed_before_it_acts(bot, person):
+async def test_a_low_confidence_alerts_off_is_confirmed_before_it_acts(guessing_bot, person):
+    bot = guessing_bot
     chat = bot.chat(person)
     user_id = f"u-{person.user_id[3:]}"
-    guess = {"en": "turn off alerts", "de": "keine Warnungen mehr"}[lang(person)]
-    assert recognize(guess, person.locale).intent == "alerts_off" and recognize(guess, person.locale).score < CONFIRM_BELOW
 
-    asked = await chat.say(guess)
+    asked = await chat.say("maybe mute")
     still_on = await bot.assistant.alerts_enabled(user_id)
     declined = await chat.say(text(lang(person), "confirm_no"))
     after_no = await bot.assistant.alerts_enabled(user_id)
-    await chat.say(guess)
+    await chat.say("maybe mute")
     done = await chat.say(text(lang(person), "confirm_yes"))
 
     assert asked[0].attachments[0].content.text == text(lang(person), "confirm_alerts_off") and still_on
+    assert [b.title for b in asked[0].attachments[0].content.buttons] == [text(lang(person), "confirm_yes"), text(lang(person), "confirm_no")]
     assert texts(declined) == [text(lang(person), "confirm_declined")] and after_no
     assert texts(done) == [text(lang(person), "alerts_off_done")]
     assert not await bot.assistant.alerts_enabled(user_id)
 
 
 @LANGS
-async def test_a_plain_alerts_off_acts_at_once(bot, person):
-    done = await bot.chat(person).say({"en": "alerts off", "de": "Benachrichtigungen aus"}[lang(person)])
+async def test_an_alerts_off_at_the_confidence_bar_acts_at_once(guessing_bot, person):
+    done = await guessing_bot.chat(person).say("surely mute")
+    typed = await guessing_bot.chat(person).say({"en": "alerts off", "de": "Benachrichtigungen aus"}[lang(person)])
 
-    assert texts(done) == [text(lang(person), "alerts_off_done")]
-    assert not await bot.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
+    assert texts(done) == texts(typed) == [text(lang(person), "alerts_off_done")]
+    assert not await guessing_bot.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
 
 
 @LANGS
-async def test_a_low_confidence_cancel_inside_a_dialog_is_confirmed_first(bot, person):
-    chat = bot.chat(person)
-    await chat.say({"en": "turn off alerts", "de": "keine Warnungen mehr"}[lang(person)])  # a running dialog: the question
-    guess = recognize({"en": "cancel my request please", "de": "vergiss meine Frage bitte"}[lang(person)], person.locale)
-    assert guess.intent == "cancel" and THRESHOLD <= guess.score < CONFIRM_BELOW
+async def test_a_low_confidence_cancel_inside_a_dialog_is_confirmed_first(guessing_bot, person):
+    chat = guessing_bot.chat(person)
+    await chat.say("maybe mute")  # a running dialog: the alerts question waits for its answer
 
-    asked = await chat.say({"en": "cancel my request please", "de": "vergiss meine Frage bitte"}[lang(person)])
+    asked = await chat.say("barely cancel")
     declined = await chat.say(text(lang(person), "confirm_no"))
-    await chat.say({"en": "cancel my request please", "de": "vergiss meine Frage bitte"}[lang(person)])
+    await chat.say("maybe cancel")
     cancelled = await chat.say(text(lang(person), "confirm_yes"))
     after = await chat.say(text(lang(person), "confirm_yes"))
 
@@ -440,4 +463,14 @@ async def test_a_low_confidence_cancel_inside_a_dialog_is_confirmed_first(bot, p
     assert declined[1].attachments[0].content.text == text(lang(person), "confirm_alerts_off")  # the question again
     assert texts(cancelled) == [text(lang(person), "cancelled")]
     assert texts(after) == [text(lang(person), "unknown_intent")]  # the alerts question is gone
-    assert await bot.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
+    assert await guessing_bot.assistant.alerts_enabled(f"u-{person.user_id[3:]}")
+
+
+async def test_a_confident_cancel_inside_a_dialog_cancels_at_once(guessing_bot):
+    chat = guessing_bot.chat(ANN)
+    await chat.say("maybe mute")
+
+    cancelled = await chat.say("surely cancel")
+
+    assert texts(cancelled) == [text("en", "cancelled")]
+    assert await guessing_bot.assistant.alerts_enabled("u-ann")
