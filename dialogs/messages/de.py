@@ -184,6 +184,14 @@ MESSAGES: dict[str, str] = {
     "button_achievements": "Meine Zertifizierungen",
     "button_link": "Microsoft-Konto verknüpfen",
     # --- zweite Version: eine Kompetenz, Mitgliedschaft, Personen, Abläufe, Was-wäre-wenn, R12, R14 (i11b) ---
+    "help_more": (
+        "- „Wie steht es um Datenanalyse?“: eine Kompetenz mit beiden Stufen und allen Optionen (Admins)\n"
+        "- „Wann läuft unsere Mitgliedschaft ab?“: Stufe, Ablaufdatum, erworbene Kompetenzen und Verlängerung (Admins)\n"
+        "- „Wer hat die AZ-104?“, „Wer zählt für Sicherheit?“: die Personen und was an ihnen hängt (Admins)\n"
+        "- „Was läuft bald ab?“: was vor der Verlängerung nicht mehr zählt (Admins)\n"
+        "- „Was wäre, wenn Ben geht?“, „Was wäre, wenn Anna die AZ-305 besteht?“: was sich ändern würde (Admins)\n"
+        "- „Advanced Specializations“, „Solutions-Partner-Punkte“: die Programme über Gold hinaus (Admins)"
+    ),
     "competency_title": "{competency} bei {organization}",
     "competency_level_heading": "{level}: {status}",
     "competency_level_at_risk": "{level}: {status} · bei der Verlängerung gefährdet",

@@ -171,6 +171,14 @@ MESSAGES: dict[str, str] = {
     "button_achievements": "My achievements",
     "button_link": "Link my Microsoft account",
     # --- second release: one competency, membership, people, expiries, what-if, R12, R14 (i11b) ---
+    "help_more": (
+        "- \"how are we doing on Cloud Platform?\": one competency, both levels and every option (admins)\n"
+        "- \"when does our membership expire?\": the level, expiry, held competencies and renewal (admins)\n"
+        "- \"who holds AZ-104?\", \"who counts for Security?\": the people and what rests on them (admins)\n"
+        "- \"which certifications expire soon?\": what stops counting before the renewal (admins)\n"
+        "- \"what if Sam leaves?\", \"what if Anna passes AZ-305?\": what would change (admins)\n"
+        "- \"advanced specializations\", \"Solutions Partner score\": the programmes beyond Gold (admins)"
+    ),
     "competency_title": "{competency} at {organization}",
     "competency_level_heading": "{level}: {status}",
     "competency_level_at_risk": "{level}: {status} · at risk at renewal",
