@@ -474,3 +474,25 @@ async def test_a_confident_cancel_inside_a_dialog_cancels_at_once(guessing_bot):
 
     assert texts(cancelled) == [text("en", "cancelled")]
     assert await guessing_bot.assistant.alerts_enabled("u-ann")
+
+
+@LANGS
+async def test_a_card_button_carries_its_entities_into_the_next_answer(bot, person):
+    chat = bot.chat(person)
+    competency = await chat.say({"en": "how are we doing on Security?", "de": "Wie steht es um Sicherheit?"}[lang(person)])
+    button = next(a for a in card_of(competency[0])["actions"] if a["data"]["intent"] == "people")
+
+    clicked = await chat.say(value=button["data"])
+
+    assert button["data"] == {"intent": "people", "competency": "security"}
+    assert texts(clicked)[0].splitlines()[0] == {"en": "Who counts for Security", "de": "Wer für Sicherheit zählt"}[lang(person)]
+
+
+@LANGS
+async def test_what_one_named_person_holds(bot, person):
+    lines = await ask(bot, person, {"en": "what does Ben hold?", "de": "Was hat Ben?"})
+
+    assert lines == {
+        "en": ["What Ben Weber holds", "", "- Ben Weber: Azure Solutions Architect (AZ-305) until Feb 10, 2027", "  Carries Cloud Platform Silver"],
+        "de": ["Was Ben Weber hat", "", "- Ben Weber: Azure-Lösungsarchitekt (AZ-305) bis 10.02.2027", "  Trägt Cloud-Plattform Silber"],
+    }[lang(person)]
