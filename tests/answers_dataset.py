@@ -14,7 +14,8 @@ Cloud Platform Silver and Security Silver:
 - Modern Work designation, computed by hand: enterprise 1 MS-700 person of 4 → 10 × 1/4 = 2.5,
   usage growth 600 of 1,000 → 30 × 0.6 = 18, deployments 7 of 5 → capped at 25: 45.5; SMB
   1 of 2 → 5, 600 of 500 → capped 30, 7 of 10 → 25 × 0.7 = 17.5: 52.5, the best track; not qualified (70).
-- Analytics on Azure (specialization) needs Cloud Platform Gold, 1 DP-203 person and an audit.
+- Analytics on Azure (specialization) needs Cloud Platform Gold (not met), 1 DP-203 person (Oliver)
+  and an audit (passed on 2026-09-15): not met.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def dataset() -> dict:
                 "tenant_id": TENANT,
                 "membership": {"level": "silver", "expires_on": "2027-01-31"},
                 "held": [{"competency": "cloud-platform", "level": "silver"}, {"competency": "security", "level": "silver"}],
+                "specializations": [{"specialization": "analytics-on-azure", "audit_passed_on": "2026-09-15"}],
             }
         ],
         "users": [

@@ -313,7 +313,7 @@ async def test_specializations_show_the_gold_prerequisite_the_criteria_and_the_a
             "Cloud Platform Gold (prerequisite): not met",
             "Criteria",
             "- Certified people (DP-203): 1 of 1 people (met)",
-            "Microsoft audit: not passed yet",
+            "Microsoft audit: passed on Sep 15, 2026",
         ],
         "de": [
             "Advanced Specializations",
@@ -322,7 +322,7 @@ async def test_specializations_show_the_gold_prerequisite_the_criteria_and_the_a
             "Cloud-Plattform Gold (Voraussetzung): nicht erfüllt",
             "Kriterien",
             "- Zertifizierte Personen (DP-203): 1 von 1 Personen (erfüllt)",
-            "Microsoft-Audit: noch nicht bestanden",
+            "Microsoft-Audit: bestanden am 15.09.2026",
         ],
     }[lang(person)]
 
