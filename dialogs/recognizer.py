@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
+from dialogs.intent_model import MIN_PROBABILITY, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 
 INTENTS = (
@@ -79,11 +80,11 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "UNTIL": ("until_when", "bis_wann"),
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we do_we_meet percent percentage reached performance scorecard numbers "
-                 "metrics kpis",
+                 "tracking summary where_are_we where_things_stand do_we_meet percent percentage reached performance scorecard numbers "
+                 "metrics kpis green on_target",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad"),
+                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
@@ -93,10 +94,12 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                    "partnerlevel partnertyp gueltig_bis laufzeit"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
                 "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
-    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to",
-                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir"),
+    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to how_many_more "
+                "how_much_more",
+                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
-                "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht"),
+                "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
+                "braeuchten braeuchte benoetigt muesste muessten"),
     "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
@@ -125,40 +128,53 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
                "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
-               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen"),
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
     "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
-             "who_are_you what_are_you what_do_you_know what_do_you_support commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
+             "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
+             "your_functions functions operate need_support need_some_support first_steps what_to_ask commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
              "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
-             "was_weisst_du hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
+             "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
+             "wie_geht_das anfangen wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
+    "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
+    "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
+                  "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
-               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out",
+               "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
+               "rather_not please_dont not_now maybe_later end_this leave_it nah",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
-               "lassen_wir_das brich_ab vergessen beende"),
+               "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
+               "vielleicht_spaeter nee"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
-    "LATER": ("later not_now mistake by_mistake accident", "spaeter nicht_jetzt versehen aus_versehen"),
-    "MY": ("my mine i im ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
+    "LATER": ("not_now mistake by_mistake accident", "nicht_jetzt versehen aus_versehen"),
+    "LATER_WORD": ("later", "spaeter"),
+    "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
     "WHO": ("who whom whose whos", "wer wem wen wessen"),
+    "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
+    "HOW_MANY": ("how_many number_of count_of", "wie_viele anzahl zahl_der"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
                "who_else personnel workforce",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
                "belegschaft namen experten traeger wer_alles teammitglieder"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
-              "afford_to_lose", "reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "afford_to_lose exactly_the", "genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
     "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
-               "was_waere_wenn was_wenn was_passiert_wenn angenommen falls szenario passieren passiert"),
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren "
+               "passiert"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
                "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
     "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
@@ -193,7 +209,7 @@ FILLERS: tuple[str, str] = (
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
     "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
-    "tage tag heute morgen dieses diesem etwas irgendwas vor nach gerade kuerzlich neulich wuerde wuerden "
+    "tage tag heute morgen dieses diesem etwas irgendwas gib vor nach gerade kuerzlich neulich wuerde wuerden "
     "waere haette",
 )
 
@@ -215,10 +231,10 @@ class Pattern(NamedTuple):
 # Entity pseudo-concepts, set from the message rather than the vocabulary: LEVEL, NAMED (a competency),
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
-    "link_msa": (Pattern(1.0, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "PERSON", "WHO", "EXPIRE", "SOON", "RUN")),
+    "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
                         Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
-    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.75, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
+    "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
                      Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
@@ -233,22 +249,27 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
     "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
                    Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
-    "help": (Pattern(1.0, ("HELP",)),),
-    "cancel": (Pattern(0.9, ("CANCEL",)),),
+    # A question about the bot itself with nothing else in it ("what do you do?") is for help, and a
+    # bare "no"/"not now" leaves; both weigh less than INTERRUPTING_SCORE, so they never break off a
+    # running dialog on their own.
+    "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
+    "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
-    "people": (Pattern(0.95, ("PEOPLE",)), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED")),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
+               Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED"), 0.75,
+                       ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
                Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
                  Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
                  Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
-    "what_if": (Pattern(1.1, ("WHATIF",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS")),
+    "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
-    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE",))),
+    "designations": (Pattern(1.05, ("DESIGN",)), Pattern(1.0, ("DESIGN_NAME",)), Pattern(1.05, ("SCORE", "OUR|MEMBERSHIP|HOW_MANY")), Pattern(0.95, ("SCORE",), 1.0)),
     "greeting": (Pattern(0.85, ("GREET",), 1.0),),
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
@@ -261,10 +282,10 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
-    "help": ("ASK",),
-    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER"),
+    "help": ("ASK", "YOU", "ABOUT_BOT"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY"),
     "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
@@ -308,9 +329,15 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
 
 _LEXICON, _BY_FIRST_WORD, _LANGUAGES = _build()
 _INTENT_CONCEPTS = {
-    intent: {c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ()))
+    intent: frozenset({c for p in patterns for need in p.needs for c in need.split("|")} | set(OPTIONAL.get(intent, ())))
     for intent, patterns in PATTERNS.items()
 }
+# Patterns with their "A|B" alternatives split once: intent → [(weight, alternatives per need, strictness, avoid)].
+_COMPILED = {
+    intent: [(p.weight, tuple(frozenset(need.split("|")) for need in p.needs), p.strictness, p.avoid) for p in patterns]
+    for intent, patterns in PATTERNS.items()
+}
+_TRIGGERS = {intent: frozenset(c for p in patterns for alts in p[1] for c in alts) for intent, patterns in _COMPILED.items()}
 
 
 def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, set[int]]]:
@@ -349,17 +376,24 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’`´]s$")
 
 
+_PARTS: dict[str, list[str]] = {}  # a written word → its folded tokens (words repeat across messages)
+
+
 def words_as_written(text: str) -> tuple[list[str], list[str]]:
     """Folded tokens (as ``tokenize`` makes them) and, beside each, the word as the person wrote it."""
     tokens: list[str] = []
     surfaces: list[str] = []
     for match in _WORD.finditer(strip_mentions(text)):
         written = match.group()
-        surface = _POSSESSIVE.sub("", written)  # one object for every part of a hyphenated word
-        for part in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))):
-            if part:
-                tokens.append(part)
-                surfaces.append(surface)
+        parts = _PARTS.get(written)
+        if parts is None:
+            parts = [p for p in _NON_WORD.split(fold(_APOSTROPHES.sub("", written))) if p]
+            if len(_PARTS) >= 20_000:
+                _PARTS.clear()
+            _PARTS[written] = parts
+        surface = _POSSESSIVE.sub("", written) if parts else written  # one object for every part of a word
+        tokens.extend(parts)
+        surfaces.extend([surface] * len(parts))
     return tokens, surfaces
 
 
@@ -368,6 +402,7 @@ _BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose
                          "von".split())
 _NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
 MAX_NAME_WORDS = 3
+_FIRST_PERSON_VERBS = frozenset("have had habe hab haben".split())  # "Ich habe Hunger" names nobody
 
 
 def _person(tokens: list[str], surfaces: list[str], known: list[bool],
@@ -380,7 +415,8 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
     there only the cues count. Where the message capitalises anything past its first word, a name is
     capitalised too ("Was habe ich bisher erreicht?" names nobody).
     """
-    cue_words = set().union(*(concepts[c][1] for c in _NAME_CONCEPTS_AFTER if c in concepts))
+    cue_words = {i for c in _NAME_CONCEPTS_AFTER if c in concepts for i in concepts[c][1]
+                 if tokens[i] not in _FIRST_PERSON_VERBS}
     lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
     for i, token in enumerate(tokens):
         if known[i] or not token.isalpha() or len(token) < 2:
@@ -459,21 +495,32 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     always = {i for c in _ALWAYS_EXPLAINED for i in concepts.get(c, (0, set()))[1]}
 
     best_intent, best_score = "none", 0.0
-    for intent, patterns in PATTERNS.items():
-        explained = always | {i for c in _INTENT_CONCEPTS[intent] for i in concepts.get(c, (0, set()))[1]}
-        relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
-        unexplained = len(content - explained) / relevant if relevant else 0.0
-        for pattern in patterns:
-            sims = [max((concepts[c][0] for c in need.split("|") if c in concepts), default=0.0)
-                    for need in pattern.needs]
-            if min(sims) == 0:
+    present = concepts.keys()
+    for intent, patterns in _COMPILED.items():
+        if _TRIGGERS[intent].isdisjoint(present):
+            continue
+        unexplained = -1.0  # computed once, for the first pattern whose concepts all occur
+        for weight, needs, strictness, avoid in patterns:
+            if any(alternatives.isdisjoint(present) for alternatives in needs):
                 continue
-            score = pattern.weight * sum(sims) / len(sims) * (1 - pattern.strictness * unexplained)
-            if any(c in concepts for c in pattern.avoid):
+            sims = [max([concepts[c][0] for c in alternatives if c in concepts]) for alternatives in needs]
+            if unexplained < 0:
+                explained = set(always)
+                for c in _INTENT_CONCEPTS[intent] & concepts.keys():
+                    explained |= concepts[c][1]
+                relevant = len(explained | content)  # fillers count once they carry the intent ("what can you do")
+                unexplained = len(content - explained) / relevant if relevant else 0.0
+            score = weight * sum(sims) / len(sims) * (1 - strictness * unexplained)
+            if any(c in concepts for c in avoid):
                 score *= 0.75
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
     found = (entities.competency, entities.credential, person)
+    if best_score < THRESHOLD and tokens:
+        guess, probability = trained_model().predict(tokens)
+        if guess != "none" and probability >= MIN_PROBABILITY:  # the learned fallback, never above 0.65
+            score = THRESHOLD + 0.15 * (probability - MIN_PROBABILITY) / (1 - MIN_PROBABILITY)
+            return Recognition(guess, round(score, 3), level, language, *found)
     if best_score < THRESHOLD:
         return Recognition("none", round(1.0 - best_score, 3), level, language, *found)
     return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)

@@ -131,7 +131,7 @@ class FuzzyLexicon:
                 self.operations += len(token) * len(word)
                 distance = osa_distance(token, word, limit)
                 # A four-letter word only forgives a swapped pair ("hlep", "lnik"), not a changed letter.
-                if distance <= limit and (len(word) > 4 or sorted(word) == sorted(token)):
+                if distance <= limit and (min(len(word), len(token)) > 4 or sorted(word) == sorted(token)):
                     found[word] = max(found.get(word, 0.0), round(1.0 - 0.15 * distance, 2))
         if not found and 8 <= len(token) <= MAX_COMPOUND_LENGTH:
             self.operations += len(token)

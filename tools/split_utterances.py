@@ -12,6 +12,9 @@ trained on while its original is held out. Held-out rows are for measuring only:
 a different paraphrase into a training family, never tune on the held-out row itself.
 
     python tools/split_utterances.py   # writes tests/data/utterances-train.tsv and utterances-heldout.tsv
+
+It also writes dialogs/data/intent-examples.tsv, the learned fallback's training examples: the first
+labelled set (tests/data/utterances.tsv) and the training families, never a held-out one.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ import re
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+EXAMPLES = ROOT / "dialogs" / "data" / "intent-examples.tsv"
 SEED = "i11a-2026-12-01"
 # Share of families held out. The legacy rows (utterances.tsv, which the first recogniser was tuned on)
 # all train, so 29 % of the new families make the held-out set about a quarter of all rows.
@@ -98,6 +103,13 @@ def main() -> int:
             writer.writerow(("locale", "intent", "text", "family"))
             writer.writerows(found)
         print(f"{part}: {len(found)} rows", file=sys.stderr)
+    with (DATA / "utterances.tsv").open(encoding="utf-8", newline="") as handle:
+        legacy = [(r["locale"], r["intent"], r["text"]) for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    EXAMPLES.parent.mkdir(exist_ok=True)
+    with EXAMPLES.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
+        writer.writerow(("locale", "intent", "text"))
+        writer.writerows(legacy + [row[:3] for row in rows["train"]])
     return 0
 
 
