@@ -44,6 +44,8 @@ class InterruptibleDialog(ComponentDialog):
                 await inner_dc.reprompt_dialog()
                 return DialogTurnResult(DialogTurnStatus.Waiting)
             # Neither yes nor no: the question is dropped and the message read as usual.
+        if yes_or_no(activity.text) is not None:
+            return None  # "no" answers the running question; it never cancels it
         recognition = self.recognizer(activity.text, activity.locale)
         if recognition.intent == "cancel" and THRESHOLD <= recognition.score < CONFIRM_BELOW:
             state[CANCEL_ASKED] = True

@@ -209,7 +209,7 @@ class MainDialog(InterruptibleDialog):
         if request.person_id:
             return request.person_id
         written = request.recognition.person or ""
-        candidates = await self.assistant.find_people(member.organization_id, written)
+        candidates = await self.assistant.find_people(member.organization_id, written, request.text)
         if len(candidates) == 1:
             return candidates[0].id
         if not candidates:

@@ -71,8 +71,8 @@ class Assistant:
     ) -> PeopleAnswer:
         return await people_roster(self.uows, organization_id, self.clock(), credential, competency, person_id)
 
-    async def find_people(self, organization_id: str, written_name: str) -> tuple[PersonRef, ...]:
-        return await find_people(self.uows, organization_id, written_name, self.clock())
+    async def find_people(self, organization_id: str, written_name: str, message: str | None = None) -> tuple[PersonRef, ...]:
+        return await find_people(self.uows, organization_id, written_name, self.clock(), message)
 
     async def expiring(self, organization_id: str) -> ExpiringAnswer:
         return await expiring(self.uows, organization_id, self.clock())

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from services.domain.catalog import Catalog
 from services.domain.expiries import Expiries, expiring_achievements
-from services.domain.people_names import match_people
+from services.domain.people_names import match_people, narrowed_by_message
 from services.domain.roster import Roster, build_roster
 from services.errors import UnknownCompetency, UnknownCredential
 from services.persistence.unit_of_work import UnitOfWorkFactory
@@ -37,11 +37,15 @@ class ExpiringAnswer:
     moment: datetime
 
 
-async def find_people(uows: UnitOfWorkFactory, organization_id: str, written: str, now: datetime) -> tuple[PersonRef, ...]:
-    """Who of the organisation's present people the written name may mean (none, one, or several)."""
+async def find_people(
+    uows: UnitOfWorkFactory, organization_id: str, written: str, now: datetime, message: str | None = None
+) -> tuple[PersonRef, ...]:
+    """Who of the organisation's present people the written name may mean (none, one, or several).
+    With the whole `message`, a full name spelled out in it settles between several."""
     evaluation = await organization_progress(uows, organization_id, now)
     present = (p for p in evaluation.snapshot.people if not p.has_left(now))
-    return tuple(PersonRef(p.id, p.display_name) for p in match_people(present, written))
+    found = narrowed_by_message(match_people(present, written), message)
+    return tuple(PersonRef(p.id, p.display_name) for p in found)
 
 
 async def people_roster(

@@ -38,3 +38,17 @@ def match_people(people: Iterable[Person], written: str) -> tuple[Person, ...]:
             prefix.append(person)
     found = exact or prefix
     return tuple(sorted(found, key=lambda p: (p.display_name.casefold(), p.id)))
+
+
+def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
+
+
+def narrowed_by_message(candidates: tuple[Person, ...], message: str | None) -> tuple[Person, ...]:
+    """Of several people the written name may mean, those whose full name the whole message spells
+    out ("what if Sam Green leaves?" when the name read was "Sam"); all of them if none or several do."""
+    if len(candidates) < 2 or not message:
+        return candidates
+    words = name_words(message)
+    spelled = tuple(p for p in candidates if _contains(words, name_words(p.display_name)))
+    return spelled if len(spelled) == 1 else candidates

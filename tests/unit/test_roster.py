@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from services.domain.catalog import parse_catalog
 from services.domain.expiries import expiring_achievements
 from services.domain.organization import evaluate_organization
-from services.domain.people_names import match_people
+from services.domain.people_names import match_people, narrowed_by_message
 from services.domain.roster import NoSlackLevel, build_roster
 from services.domain.snapshot import Membership, Person
 from tests.answers_dataset import CATALOG, NOW, ORG, dataset
@@ -85,3 +85,10 @@ def test_umlauts_written_or_transliterated_find_the_same_person():
     assert [p.id for p in match_people(PEOPLE, "müller")] == ["u-4"]
     assert [p.id for p in match_people(PEOPLE, "Ozturk")] == ["u-3"]
     assert match_people(PEOPLE, "Zoe") == ()
+
+
+def test_a_full_name_spelled_out_in_the_message_settles_between_people_of_one_first_name():
+    both = match_people(PEOPLE, "Sam")
+
+    assert [p.id for p in narrowed_by_message(both, "what if Sam Green leaves?")] == ["u-2"]
+    assert [p.id for p in narrowed_by_message(both, "what if Sam leaves?")] == ["u-2", "u-1"]
