@@ -59,9 +59,7 @@ def membership_of(evaluation: OrganizationEvaluation) -> MembershipStatus:
     membership = evaluation.snapshot.membership
     renewal = evaluation.renewal
     expired = membership is not None and membership.expires_on <= evaluation.moment.date()
-    held = tuple(HeldStatus(h.competency_id, h.level, h.at_risk) for h in renewal.held)
-    if not held and membership is not None and not expired:  # R9 keeps them shown even without a judgement
-        held = tuple(HeldStatus(h.competency, h.level, False) for h in evaluation.snapshot.held)
+    held = tuple(HeldStatus(h.competency_id, h.level, h.at_risk) for h in renewal.held)  # empty once expired
     return MembershipStatus(
         level=membership.level if membership else "none",
         expires_on=membership.expires_on if membership else None,
