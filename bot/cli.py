@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.bootstrap import open_services
 from bot.logs import configure_logging
 from bot.progress_table import render_progress
+from bot.what_if_table import render_what_if
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import load_demo
 from services.errors import DatasetError, DomainError
@@ -27,7 +28,9 @@ from services.importer import ImportReport, import_dataset
 from services.outbox import list_alerts
 from services.partner_center.exports import ExportReport, import_exports
 from services.progress import organization_progress
-from services.reporting import evaluation_json
+from services.domain.what_if import Change
+from services.reporting import evaluation_json, what_if_json
+from services.what_if import what_if
 from services.settings import Settings
 
 PROG = "competency-bot"
@@ -71,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--at", metavar="ISO-DATETIME", type=parse_moment, help="evaluate at this moment instead of now")
     progress.add_argument("--level", choices=("silver", "gold"), help="rank upgrade options toward this level")
 
+    what_if_parser = commands.add_parser("what-if", help="what one hypothetical change would alter (R15); nothing is stored")
+    what_if_parser.add_argument("organization", metavar="ORG_ID")
+    change = what_if_parser.add_mutually_exclusive_group(required=True)
+    change.add_argument("--leaves", metavar="USER_ID", help="the person leaves today")
+    change.add_argument("--earns", metavar="USER_ID:CODE", type=user_and_code, help="the person earns the credential, counting at once")
+    change.add_argument("--loses", metavar="USER_ID:CODE", type=user_and_code, help="the person's credential is lost")
+    what_if_parser.add_argument("--json", action="store_true", help="machine-readable output (SPEC 4.3)")
+    what_if_parser.add_argument("--at", metavar="ISO-DATETIME", type=parse_moment, help="evaluate at this moment instead of now")
+
     package = commands.add_parser("package", help="build the Teams app package: the manifest with the bot's app id, icons and translations in a zip")
     package.add_argument("--out", type=Path, default=Path("build/appPackage.zip"), metavar="FILE", help="where to write the zip (default: build/appPackage.zip)")
     package.add_argument("--app-id", metavar="GUID", help="the bot's app id (default: the MicrosoftAppId setting)")
@@ -87,6 +99,21 @@ def parse_moment(text: str) -> datetime:
         except ValueError:
             raise argparse.ArgumentTypeError(f"not an ISO 8601 date-time: {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def user_and_code(text: str) -> tuple[str, str]:
+    user, _, code = text.rpartition(":")
+    if not user or not code:
+        raise argparse.ArgumentTypeError(f"expected USER_ID:CODE, got {text!r}")
+    return user, code
+
+
+def change_of(args: argparse.Namespace) -> Change:
+    if args.leaves:
+        return Change("leaves", args.leaves)
+    kind = "earns" if args.earns else "loses"
+    user, code = args.earns or args.loses
+    return Change(kind, user, code)
 
 
 def now() -> datetime:
@@ -265,6 +292,13 @@ async def run(args: argparse.Namespace, settings: Settings, out=None) -> int:
                 out.write("\n")
             else:
                 print(render_progress(evaluation), file=out)
+        elif args.command == "what-if":
+            result = await what_if(services.uows, args.organization, change_of(args), args.at or now())
+            if args.json:
+                json.dump(what_if_json(args.organization, result), out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            else:
+                print(render_what_if(args.organization, result), file=out)
     return 0
 
 

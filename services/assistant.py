@@ -11,12 +11,25 @@ from typing import Any
 from services.achievements import UserAchievements, user_achievements
 from services.alert_scan import queue_deliveries, scan_alerts
 from services.conversations import Meeting, Member, Sighting, alerts_enabled, find_member, meet_member, personal_reference, set_alerts
-from services.domain.catalog import Level
+from services.domain.catalog import Catalog, Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
 from services.linking import LinkOutcome, MsaAssociation, association_of, link_msa
 from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.people import ExpiringAnswer, PeopleAnswer, PersonRef, expiring, find_people, people_roster
 from services.progress import organization_progress
+from services.standing import (
+    CompetencyStanding,
+    Designations,
+    MembershipStatus,
+    Specializations,
+    competency_standing,
+    designations,
+    membership_status,
+    specializations,
+)
+from services.domain.what_if import Change, WhatIf
+from services.what_if import what_if
 
 Clock = Callable[[], datetime]
 
@@ -40,6 +53,39 @@ class Assistant:
 
     async def progress(self, organization_id: str, level: Level | None = None) -> OrganizationEvaluation:
         return await organization_progress(self.uows, organization_id, self.clock(), level)
+
+    async def catalog(self) -> Catalog:
+        """The active catalog (parsed once per process): what the recognizer knows names from."""
+        async with self.uows() as uow:
+            return await uow.repository.active_catalog()
+
+    # --- the questions of the second release (SPEC 1): one use case each ----------------------
+
+    async def competency(self, organization_id: str, competency_id: str) -> CompetencyStanding:
+        return await competency_standing(self.uows, organization_id, competency_id, self.clock())
+
+    async def membership(self, organization_id: str) -> MembershipStatus:
+        return await membership_status(self.uows, organization_id, self.clock())
+
+    async def people(
+        self, organization_id: str, credential: str | None = None, competency: str | None = None, person_id: str | None = None
+    ) -> PeopleAnswer:
+        return await people_roster(self.uows, organization_id, self.clock(), credential, competency, person_id)
+
+    async def find_people(self, organization_id: str, written_name: str, message: str | None = None) -> tuple[PersonRef, ...]:
+        return await find_people(self.uows, organization_id, written_name, self.clock(), message)
+
+    async def expiring(self, organization_id: str) -> ExpiringAnswer:
+        return await expiring(self.uows, organization_id, self.clock())
+
+    async def what_if(self, organization_id: str, change: Change) -> WhatIf:
+        return await what_if(self.uows, organization_id, change, self.clock())
+
+    async def specializations(self, organization_id: str) -> Specializations:
+        return await specializations(self.uows, organization_id, self.clock())
+
+    async def designations(self, organization_id: str) -> Designations:
+        return await designations(self.uows, organization_id, self.clock())
 
     async def achievements(self, user_id: str) -> UserAchievements:
         return await user_achievements(self.uows, user_id, self.clock())

@@ -37,3 +37,19 @@ class LinkRefused(DomainError):
         super().__init__(f"linking refused ({reason}); it will work again from {retry_at.isoformat()}")
         self.reason = reason
         self.retry_at = retry_at
+
+
+class UnknownCredential(DomainError):
+    def __init__(self, code: str):
+        super().__init__(f"unknown credential '{code}'")
+        self.code = code
+
+
+class UnknownCompetency(DomainError):
+    def __init__(self, competency_id: str):
+        super().__init__(f"unknown competency '{competency_id}'")
+        self.competency_id = competency_id
+
+
+class ChangeImpossible(DomainError):
+    """A what-if change that cannot apply: a credential to lose that the person does not hold."""

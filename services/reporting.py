@@ -10,6 +10,7 @@ from services.domain.organization import OrganizationEvaluation
 from services.domain.renewal import HeldLevelRisk, RiskCause
 from services.domain.requirements import ClosePerson, RequirementResult
 from services.domain.upgrades import UpgradeOption
+from services.domain.what_if import OptionRef, WhatIf
 
 
 def number(value: float) -> int | float:
@@ -169,4 +170,30 @@ def evaluation_json(evaluation: OrganizationEvaluation) -> dict[str, Any]:
             }
             for d in evaluation.designations
         ],
+    }
+
+
+def what_if_json(organization_id: str, result: WhatIf) -> dict[str, Any]:
+    """SPEC 4.3 `what-if --json`: only the levels that change, before → after."""
+    def option(ref: OptionRef) -> dict[str, Any]:
+        return {"competency": ref.competency_id, "option": ref.option_id, "level": ref.level}
+
+    change = result.change
+    return {
+        "organization": organization_id,
+        "change": {"kind": change.kind, "user": change.person_id, "credential": change.code},
+        "membership": {
+            "before": {"eligible_level": result.membership_before.eligible_level, "renewal_at_risk": result.membership_before.renewal_at_risk},
+            "after": {"eligible_level": result.membership_after.eligible_level, "renewal_at_risk": result.membership_after.renewal_at_risk},
+        },
+        "levels": [
+            {
+                "competency": level.competency_id,
+                "level": level.level,
+                "before": {"met": level.before.met, "at_risk": level.before.at_risk},
+                "after": {"met": level.after.met, "at_risk": level.after.at_risk},
+            }
+            for level in result.levels
+        ],
+        "upgrade_options": {"opened": [option(o) for o in result.opened], "closed": [option(o) for o in result.closed]},
     }

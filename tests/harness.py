@@ -94,7 +94,8 @@ class Chat:
 
 
 class BotHarness:
-    def __init__(self, engine, uows, now: datetime):
+    def __init__(self, engine, uows, now: datetime, recognizer=None):
+        self.recognizer = recognizer  # None: the real recognizer
         self.clock = Clock(now)
         self.directory = FakeDirectory()
         self.engine = engine
@@ -104,7 +105,8 @@ class BotHarness:
     def _adapter(self) -> TestAdapter:
         """A fresh bot over the same database: what a restart or a second instance looks like."""
         conversation_state = PerMemberConversationState(SqlStorage(session_factory(self.engine)))
-        dialog = MainDialog(self.assistant, self.directory, CONNECTION, StoredPersonalChat(self.assistant, "28:bot"))
+        personal_chat = StoredPersonalChat(self.assistant, "28:bot")
+        dialog = MainDialog(self.assistant, self.directory, CONNECTION, personal_chat, **({"recognizer": self.recognizer} if self.recognizer else {}))
         bot = CompetencyBot(self.assistant, conversation_state, dialog)
         template = Activity(channel_id="msteams", service_url="https://smba.example/teams", recipient=ChannelAccount(id="28:bot", name="Competency Bot"))
         adapter = TestAdapter(bot.on_turn, template)

@@ -15,7 +15,7 @@ def help_reply(language: str) -> Reply:
     """What the bot can do, one line per ability, with buttons for the common questions."""
     reply = ReplyBuilder()
     reply.title(text(language, "help_title"))
-    for ability in text(language, "help").splitlines():
+    for ability in (text(language, "help") + "\n" + text(language, "help_more")).splitlines():
         reply.line(ability.removeprefix("- "), bullet=True)
     reply.action(text(language, "button_achievements"), {"intent": "my_achievements"})
     reply.action(text(language, "button_link"), {"intent": "link_msa"})

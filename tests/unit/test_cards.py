@@ -16,8 +16,14 @@ import jsonschema
 import pytest
 
 from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply, welcome_reply
+from dialogs.cards import competency_reply, designations_reply, expiring_reply, membership_reply, people_reply, specializations_reply, what_if_reply
 from dialogs.cards.phrases import Phrasebook
 from dialogs.formatting import date_text, datetime_text, metric_value, money, number, time_zone
+from services.domain.expiries import expiring_achievements
+from services.domain.roster import build_roster
+from services.domain.what_if import Change, what_if
+from services.people import ExpiringAnswer, PeopleAnswer
+from services.standing import Designations, Specializations, membership_of, standing_of
 from dialogs.messages import LANGUAGES, language_of, text
 from dialogs.recognizer import INTENTS
 from services.achievements import describe_user
@@ -100,8 +106,24 @@ def all_replies(language: str) -> Iterator[tuple[str, Reply]]:
     yield "busy gold progress", progress_reply(busy, "gold", language)
     yield "busy upgrade", upgrade_reply(busy, language)
     yield "busy renewal", renewal_reply(busy, language)
+    yield from second_release_replies(language, busy)
     yield "help", help_reply(language)
     yield "welcome", welcome_reply(language)
+
+
+def second_release_replies(language: str, busy: OrganizationEvaluation) -> Iterator[tuple[str, Reply]]:
+    """The answers of the second release, for the demo organisations and the card-size worst case."""
+    for name, evaluation in ((CONTOSO_ID, evaluate(CONTOSO_ID)), (FABRIKAM_ID, evaluate(FABRIKAM_ID)), ("busy", busy)):
+        for competency in evaluation.catalog.competencies:
+            yield f"{name} {competency.id}", competency_reply(standing_of(evaluation, competency.id), language)
+        yield f"{name} membership", membership_reply(membership_of(evaluation), language)
+        people = PeopleAnswer(evaluation.snapshot.name, build_roster(evaluation), evaluation.catalog, evaluation.moment, evaluation.people_names)
+        yield f"{name} people", people_reply(people, language)
+        yield f"{name} expiring", expiring_reply(ExpiringAnswer(evaluation.snapshot.name, expiring_achievements(evaluation), evaluation.catalog, evaluation.moment), language)
+        yield f"{name} specializations", specializations_reply(Specializations(evaluation.assessment.specializations, evaluation), language)
+        yield f"{name} designations", designations_reply(Designations(evaluation.designations, evaluation), language)
+        first = evaluation.snapshot.people[0].id
+        yield f"{name} what if", what_if_reply(what_if(evaluation.snapshot, evaluation.catalog, Change("leaves", first), NOW), language)
 
 
 def cards(language: str) -> list[tuple[str, dict[str, Any]]]:
@@ -517,5 +539,5 @@ def test_help_lists_every_ability_with_buttons_for_the_common_questions(language
     reply = help_reply(language)
     assert reply.card is not None
     assert reply.text.startswith(text(language, "help_title"))
-    assert len(reply.text.splitlines()) == 8
+    assert len(reply.text.splitlines()) == 14  # the title, 7 abilities of the first release and 6 of the second
     assert [a["data"]["intent"] for a in reply.card["actions"]] == ["my_achievements", "link_msa", "org_progress", "upgrade_options", "renewal_status"]

@@ -1,0 +1,45 @@
+"""Names in the second release's answers: a credential by its title with the code beside it (never an
+assessment's code, SPEC 1), a level as "Security Silver", lists joined the way each language joins them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dialogs.cards.phrases import Phrasebook
+
+
+def credential_name(words: Phrasebook, code: str) -> str:
+    credential = words.catalog.credentials.get(code)
+    if credential is None:
+        return code
+    title = credential.title.text(words.language)
+    if credential.kind == "assessment" or title == code:
+        return title
+    return f"{title} ({code})"
+
+
+def competency_level(words: Phrasebook, competency_id: str, level: str) -> str:
+    return words.say("competency_of_level", competency=words.competency(competency_id), level=words.level(level))
+
+
+def levels_list(words: Phrasebook, levels: Iterable[tuple[str, str]]) -> str:
+    return words.join([competency_level(words, c, lv) for c, lv in levels], "word_and")
+
+
+def people_list(words: Phrasebook, person_ids: Iterable[str]) -> str:
+    return words.join([words.person(p) for p in person_ids], "word_and")
+
+
+def metric_name(words: Phrasebook, metric_id: str) -> str:
+    """The catalog's display name of a metric; the bundled labels for a catalog that names none."""
+    if metric_id in words.catalog.metrics:
+        return words.catalog.metric_name(metric_id, words.language)
+    return words.metric(metric_id)
+
+
+def track_name(words: Phrasebook, track_id: str) -> str:
+    """A designation track as people call it; a track the messages do not name reads as its id."""
+    from dialogs.messages import LANGUAGES
+
+    key = f"track_{track_id}"
+    return words.say(key) if key in LANGUAGES.get(words.language, LANGUAGES["en"]) else track_id
