@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp import web  # noqa: E402
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference  # noqa: E402
 
-from bot.alert_sender import AlertSender, SendPolicy  # noqa: E402
+from bot.proactive.alert_sender import AlertSender, SendPolicy  # noqa: E402
 from bot.bootstrap import build_adapter, open_services, use_connector_threads  # noqa: E402
 from services.alert_scan import scan_alerts  # noqa: E402
 from services.conversations import Sighting, meet_member  # noqa: E402

@@ -53,7 +53,7 @@ from aiohttp import web  # noqa: E402
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bot.app import create_app  # noqa: E402
+from bot.hosting.app import create_app  # noqa: E402
 from bot.bootstrap import build_bot, open_services  # noqa: E402
 from services.importer import import_dataset  # noqa: E402
 from services.persistence.repository import CatalogCache  # noqa: E402
@@ -79,7 +79,7 @@ class EchoBot(ActivityHandler):
 
 
 async def serve_echo(settings: Settings) -> None:
-    """Like `bot.serve.serve`, with the bot parts built by `build_bot` and only the handler swapped."""
+    """Like `bot.hosting.serve.serve`, with the bot parts built by `build_bot` and only the handler swapped."""
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -276,18 +276,18 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     """Wrap the layers a progress turn passes through; returns how to undo the SQL hooks."""
     from botframework.connector.aio.operations_async import ConversationsOperations
 
-    import bot.app
-    import bot.handler
-    import bot.storage
+    import bot.hosting.app
+    import bot.hosting.handler
+    import bot.state.storage
     import dialogs.main_dialog
     import services.assistant
     import services.progress
     from services.persistence.repository import Repository
 
-    watch.wrap(bot.app, "parse_activity", "parse + deserialize the activity")
-    watch.wrap(bot.handler.CompetencyBot, "_identify", "identify the member: member, reference, data stamp and dialog state in one query (DB)")
-    watch.wrap(bot.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
-    watch.wrap(bot.storage.SqlStorage, "write", "dialog state write (DB)")
+    watch.wrap(bot.hosting.app, "parse_activity", "parse + deserialize the activity")
+    watch.wrap(bot.hosting.handler.CompetencyBot, "_identify", "identify the member: member, reference, data stamp and dialog state in one query (DB)")
+    watch.wrap(bot.state.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
+    watch.wrap(bot.state.storage.SqlStorage, "write", "dialog state write (DB)")
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
     watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
     watch.wrap(services.progress, "evaluate_organization", "evaluate (domain)")
@@ -414,7 +414,7 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
                 watch.restore()
 
             gc.collect()
-            gc.freeze()  # what bot/serve.py could do once the app has started
+            gc.freeze()  # what bot/hosting/serve.py could do once the app has started
             try:
                 frozen = await timed_turns(channel, server.url, admin, turns)
             finally:

@@ -14,16 +14,16 @@ import aiohttp
 from botbuilder.core import ConversationState
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapter import CompetencyAdapter
-from bot.alert_sender import AlertSender, SendPolicy
-from bot.alert_worker import AlertWorker
-from bot.authentication import LOCAL_APP_ID, BotAuthentication
-from bot.graph import GraphAccountDirectory
-from bot.conversation_state import PerMemberConversationState
-from bot.handler import CompetencyBot
-from bot.personal_chat import StoredPersonalChat
-from bot.sdk_fixes import apply_sdk_fixes
-from bot.storage import SqlStorage
+from bot.hosting.adapter import CompetencyAdapter
+from bot.proactive.alert_sender import AlertSender, SendPolicy
+from bot.proactive.alert_worker import AlertWorker
+from bot.connector.authentication import LOCAL_APP_ID, BotAuthentication
+from bot.hosting.graph import GraphAccountDirectory
+from bot.state.conversation_state import PerMemberConversationState
+from bot.hosting.handler import CompetencyBot
+from bot.hosting.personal_chat import StoredPersonalChat
+from bot.connector.sdk_fixes import apply_sdk_fixes
+from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectory
 from services.assistant import Assistant, Clock, utc_now

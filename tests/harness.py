@@ -13,10 +13,10 @@ from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
-from bot.conversation_state import PerMemberConversationState
-from bot.handler import CompetencyBot
-from bot.personal_chat import StoredPersonalChat
-from bot.storage import SqlStorage
+from bot.state.conversation_state import PerMemberConversationState
+from bot.hosting.handler import CompetencyBot
+from bot.hosting.personal_chat import StoredPersonalChat
+from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectoryError, AccountProfile
 from services.assistant import Assistant

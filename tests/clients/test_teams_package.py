@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from bot.teams_package import (
+from bot.operator.cli import main
+from bot.operator.teams_package import (
     APP_ID_PLACEHOLDER,
     APP_PACKAGE,
     PackageError,

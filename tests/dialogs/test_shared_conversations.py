@@ -12,9 +12,9 @@ from botbuilder.core import MessageFactory
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 
-from bot.conversation_state import PerMemberConversationState
-from bot.handler import CompetencyBot
-from bot.storage import SqlStorage
+from bot.state.conversation_state import PerMemberConversationState
+from bot.hosting.handler import CompetencyBot
+from bot.state.storage import SqlStorage
 from dialogs.main_dialog import ORGANISATION_WIDE
 from dialogs.messages import text
 from services.persistence.database import session_factory

@@ -14,7 +14,7 @@ from aiohttp import web
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from sqlalchemy import select
 
-from bot.alert_sender import AlertSender, SendPolicy
+from bot.proactive.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import build_adapter, open_services
 from dialogs.cards import renewal_reply
 from dialogs.formatting import date_text

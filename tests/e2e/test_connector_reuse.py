@@ -1,5 +1,5 @@
 """Connector clients are reused per (service URL, audience) with keep-alive, for replies and for
-proactive sends; a serviceUrl that never answers holds only its own threads (bot/connector.py)."""
+proactive sends; a serviceUrl that never answers holds only its own threads (bot/connector/pool.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import asyncio
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot.app import BOT
-from bot.authentication import LOCAL_APP_ID
+from bot.hosting.app import BOT
+from bot.connector.authentication import LOCAL_APP_ID
 from dialogs.messages import text
 from tests.e2e.conftest import ANNA, running_bot
 from tests.e2e.fakes import LOOPBACK, Answer, FakeConnector, TeamsUser

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot import cli
+from bot.operator import cli
 from dialogs.formatting import date_text, datetime_text, metric_value, number
 from dialogs.messages import text
 from services.demo_dataset import CONTOSO_ID, FABRIKAM_ID

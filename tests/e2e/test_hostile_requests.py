@@ -23,10 +23,10 @@ from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot import signing_keys
-from bot.app import create_app
+from bot.connector import signing_keys
+from bot.hosting.app import create_app
 from bot.bootstrap import open_services
-from bot.signing_keys import KEYS
+from bot.connector.signing_keys import KEYS
 from dialogs.messages import text
 from services.settings import Settings
 from tests.e2e.conftest import ANNA, JONAS, prepare_sign_in
@@ -45,7 +45,7 @@ async def post_raw(teams, bot_url: str, data: bytes, headers: dict[str, str]) ->
 
 
 def refusals(caplog) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "bot.app" and r.getMessage().startswith("refused")]
+    return [r for r in caplog.records if r.name == "bot.hosting.app" and r.getMessage().startswith("refused")]
 
 
 # --- class 1: bad input before any work ----------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import jwt
 import pytest
 
-from bot.app import create_app
+from bot.hosting.app import create_app
 from bot.bootstrap import open_services
 from dialogs import interruptible_dialog
 from dialogs.messages import text

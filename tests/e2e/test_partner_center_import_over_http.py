@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot import cli
+from bot.operator import cli
 from dialogs.formatting import metric_value, number
 from dialogs.messages import text
 from tests.e2e.conftest import NOW, running_bot

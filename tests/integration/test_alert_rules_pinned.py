@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.alert_sender import AlertSender, SendPolicy
+from bot.proactive.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import open_services
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.operator.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,11 +67,11 @@ def test_the_demo_shows_met_pending_expired_leaver_at_risk_override_and_one_pers
 def test_running_the_demo_again_later_changes_nothing_a_user_sees(demo_database, capsys, monkeypatch):
     from datetime import datetime, timedelta, timezone
 
-    import bot.cli
+    import bot.operator.cli
 
     first = progress_json(capsys, "1234567")
     later = datetime.now(timezone.utc) + timedelta(days=2)
-    monkeypatch.setattr(bot.cli, "now", lambda: later)  # `make run` today, `make playground` two days on
+    monkeypatch.setattr(bot.operator.cli, "now", lambda: later)  # `make run` today, `make playground` two days on
     capsys.readouterr()
 
     assert main(["demo"]) == 0

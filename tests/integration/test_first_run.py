@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from bot.cli import main
-from bot.logs import ExtraFormatter
-from bot.serve import welcome
+from bot.operator.cli import main
+from bot.operator.logs import ExtraFormatter
+from bot.hosting.serve import welcome
 from services.persistence.database import MIGRATIONS, alembic_config
 from services.settings import Settings
 
@@ -62,7 +62,7 @@ def test_log_level_is_a_setting_read_in_any_case_and_refused_when_unknown(new_da
 
 def test_a_log_line_shows_the_records_extra_fields_after_the_message():
     formatter = ExtraFormatter("%(levelname)s %(name)s: %(message)s")
-    record = logging.LogRecord("bot.alert_sender", logging.ERROR, __file__, 1, "alert given up after %s attempts", (12,), None)
+    record = logging.LogRecord("bot.proactive.alert_sender", logging.ERROR, __file__, 1, "alert given up after %s attempts", (12,), None)
     record.__dict__.update(delivery=7, status="429", reason="gave up: 429", empty="")
 
     assert formatter.format(record) == "ERROR bot.alert_sender: alert given up after 12 attempts delivery=7 status=429 reason='gave up: 429' empty=''"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.operator.cli import main
 from services.dataset_validation import parse_dataset
 from services.errors import DatasetError
 from services.importer import import_dataset

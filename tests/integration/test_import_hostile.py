@@ -10,7 +10,7 @@ from collections.abc import Callable
 import fastjsonschema
 import pytest
 
-from bot.cli import main
+from bot.operator.cli import main
 from services.dataset_validation import _fast_check, _schema, _validator, parse_dataset, validate_dataset
 from services.errors import DatasetError
 from tests.integration.test_import import NOW, _dump, _write, example

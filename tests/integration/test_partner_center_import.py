@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.operator.cli import main
 from services.importer import import_dataset
 from services.partner_center.exports import import_exports
 from services.progress import organization_progress

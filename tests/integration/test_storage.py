@@ -23,7 +23,7 @@ from botbuilder.dialogs import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import EtagConflictError, SqlStorage
+from bot.state.storage import EtagConflictError, SqlStorage
 from services.persistence.database import create_engine, session_factory
 from tests.conftest import dump_database
 

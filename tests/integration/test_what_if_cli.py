@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.cli import main
+from bot.operator.cli import main
 from tests.answers_dataset import ORG, dataset
 
 AT = ["--at", "2026-11-21T12:00:00Z"]

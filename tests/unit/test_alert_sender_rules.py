@@ -1,4 +1,4 @@
-"""How the alert sender reads a failed send (bot/alert_sender.py): the status, and Retry-After in
+"""How the alert sender reads a failed send (bot/proactive/alert_sender.py): the status, and Retry-After in
 seconds or as an HTTP date counted from the sender's clock; what is retried, what is gone for good."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.alert_sender import GONE, RETRYABLE, AlertSender, SendPolicy, status_of
+from bot.proactive.alert_sender import GONE, RETRYABLE, AlertSender, SendPolicy, status_of
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 

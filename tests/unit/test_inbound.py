@@ -1,15 +1,15 @@
-"""The cheap checks `/api/messages` makes before any real work (bot/inbound.py), the handler's text
-bound and mention stripping (bot/message_text.py), and `serve`'s refusal of a public HOST in local mode."""
+"""The cheap checks `/api/messages` makes before any real work (bot/hosting/inbound.py), the handler's text
+bound and mention stripping (bot/hosting/message_text.py), and `serve`'s refusal of a public HOST in local mode."""
 
 from __future__ import annotations
 
 import pytest
 from botbuilder.schema import Activity
 
-from bot.cli import UsageError
-from bot.inbound import MAX_DEPTH, Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
-from bot.message_text import TEAMS_MESSAGE_LIMIT, bounded_text, strip_recipient_mentions
-from bot.serve import check_exposure
+from bot.operator.cli import UsageError
+from bot.hosting.inbound import MAX_DEPTH, Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
+from bot.hosting.message_text import TEAMS_MESSAGE_LIMIT, bounded_text, strip_recipient_mentions
+from bot.hosting.serve import check_exposure
 from services.settings import Settings
 
 

@@ -10,7 +10,7 @@ import pytest
 from botbuilder.dialogs import DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes, ConversationAccount
 
-from bot.handler import tenant_of
+from bot.hosting.handler import tenant_of
 from dialogs import interruptible_dialog
 from dialogs.interruptible_dialog import INTERRUPTING_SCORE, InterruptibleDialog
 from dialogs.messages import text

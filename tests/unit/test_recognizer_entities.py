@@ -97,7 +97,7 @@ def test_nlu_prints_intent_score_and_every_entity_as_json(capsys) -> None:
     import json
     import sys
 
-    from bot.cli import main
+    from bot.operator.cli import main
 
     assert main(["nlu", "what if Anna passes az 305?"]) == 0
     assert json.loads(capsys.readouterr().out) == {

@@ -1,4 +1,4 @@
-"""bot/sdk_fixes.py must speed msrest up without changing what it retries or what it sends."""
+"""bot/connector/sdk_fixes.py must speed msrest up without changing what it retries or what it sends."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from botframework.connector import models
 from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
-from bot import sdk_fixes
-from bot.sdk_fixes import apply_sdk_fixes
+from bot.connector import sdk_fixes
+from bot.connector.sdk_fixes import apply_sdk_fixes
 from dialogs.turn import reply_activity
 from tests.clients.test_card_rendering import alert_cards
 from tests.unit.test_cards import all_replies
@@ -96,6 +96,6 @@ def test_another_msrest_version_is_refused_with_what_to_check():
         sdk_fixes.check_msrest_version("0.8.0")
 
     assert str(refused.value) == (
-        "bot/sdk_fixes.py patches msrest 0.7.1, but msrest 0.8.0 is installed: check that each patch still keeps "
+        "bot/connector/sdk_fixes.py patches msrest 0.7.1, but msrest 0.8.0 is installed: check that each patch still keeps "
         "msrest's behaviour (tests/unit/test_sdk_fixes.py), then update MSREST_VERSION"
     )

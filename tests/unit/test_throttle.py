@@ -1,9 +1,9 @@
-"""Teams' send limits (bot/throttle.py), on an injected clock: per conversation 7 sends per 1 s,
+"""Teams' send limits (bot/proactive/throttle.py), on an injected clock: per conversation 7 sends per 1 s,
 8 per 2 s, 60 per 30 s and 1,800 per hour; per tenant the configured rate per second."""
 
 from __future__ import annotations
 
-from bot.throttle import CONVERSATION_WINDOWS, SlidingWindows, Throttle
+from bot.proactive.throttle import CONVERSATION_WINDOWS, SlidingWindows, Throttle
 
 
 class FakeClock:

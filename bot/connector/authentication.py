@@ -16,9 +16,9 @@ from botframework.connector.auth import AuthenticateRequestResult, ClaimsIdentit
 from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._user_token_client_impl import _UserTokenClientImpl
 
-from bot import signing_keys
-from bot.connector import ConnectorLimits, ConnectorPool
-from bot.signing_keys import SigningKeysUnavailable
+from bot.connector import signing_keys
+from bot.connector.pool import ConnectorLimits, ConnectorPool
+from bot.connector.signing_keys import SigningKeysUnavailable
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
@@ -65,7 +65,7 @@ def connector_limits(settings: Settings) -> ConnectorLimits:
 
 class BotAuthentication(ConfigurationBotFrameworkAuthentication):
     """The SDK's authentication, with every connector client (replies and proactive sends) taken
-    from one `ConnectorPool` instead of built anew for each turn (bot/connector.py)."""
+    from one `ConnectorPool` instead of built anew for each turn (bot/connector/pool.py)."""
 
     def __init__(self, settings: Settings, connectors: ConnectorPool | None = None):
         signing_keys.install()

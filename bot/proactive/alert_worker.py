@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 
-from bot.alert_sender import AlertSender
+from bot.proactive.alert_sender import AlertSender
 from services.alert_scan import scan_alerts
 from services.assistant import Clock
 from services.outbox import next_due_at

@@ -17,9 +17,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.bootstrap import open_services
-from bot.logs import configure_logging
-from bot.progress_table import render_progress
-from bot.what_if_table import render_what_if
+from bot.operator.logs import configure_logging
+from bot.operator.progress_table import render_progress
+from bot.operator.what_if_table import render_what_if
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import load_demo
 from services.errors import DatasetError, DomainError
@@ -215,7 +215,7 @@ def describe_changes(report: ExportReport) -> str:
 
 
 def package_app(args: argparse.Namespace, settings: Settings, out) -> int:
-    from bot.teams_package import PackageError, build_package
+    from bot.operator.teams_package import PackageError, build_package
 
     app_id = args.app_id or settings.microsoft_app_id
     if not app_id:
@@ -254,7 +254,7 @@ def recognize_lines(args: argparse.Namespace, out) -> int:
 async def run(args: argparse.Namespace, settings: Settings, out=None) -> int:
     out = out or sys.stdout
     if args.command == "serve":
-        from bot.serve import serve
+        from bot.hosting.serve import serve
 
         await serve(settings)
         return 0

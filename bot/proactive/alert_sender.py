@@ -17,8 +17,8 @@ from email.utils import parsedate_to_datetime
 from botbuilder.core import TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot.adapter import CompetencyAdapter
-from bot.throttle import Throttle
+from bot.hosting.adapter import CompetencyAdapter
+from bot.proactive.throttle import Throttle
 from dialogs.cards import alert_reply
 from dialogs.formatting import time_zone
 from dialogs.messages import language_of

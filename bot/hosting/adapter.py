@@ -8,7 +8,7 @@ from botbuilder.core import ConversationState, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ActivityTypes
 
-from bot.authentication import BotAuthentication
+from bot.connector.authentication import BotAuthentication
 from dialogs.messages import language_of, text
 
 logger = logging.getLogger(__name__)

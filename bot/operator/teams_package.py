@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-APP_PACKAGE = Path(__file__).resolve().parents[1] / "appPackage"
+APP_PACKAGE = Path(__file__).resolve().parents[2] / "appPackage"
 APP_ID_PLACEHOLDER = "${{BOT_ID}}"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32), "color32x32": (32, 32)}

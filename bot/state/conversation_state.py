@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botbuilder.core import ConversationState, TurnContext
 
-from bot.conversation_kind import is_shared
+from bot.hosting.conversation_kind import is_shared
 
 
 class PerMemberConversationState(ConversationState):

@@ -61,7 +61,7 @@ class SdkVersionError(RuntimeError):
 def check_msrest_version(installed: str) -> None:
     if installed != MSREST_VERSION:
         raise SdkVersionError(
-            f"bot/sdk_fixes.py patches msrest {MSREST_VERSION}, but msrest {installed} is installed: check that each "
+            f"bot/connector/sdk_fixes.py patches msrest {MSREST_VERSION}, but msrest {installed} is installed: check that each "
             "patch still keeps msrest's behaviour (tests/unit/test_sdk_fixes.py), then update MSREST_VERSION"
         )
 

@@ -20,7 +20,7 @@ from botbuilder.dialogs import ComponentDialog, DialogContext, DialogState
 from botbuilder.dialogs.prompts import OAuthPrompt
 from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, TokenExchangeInvokeResponse
 
-from bot.inbound import excerpt
+from bot.hosting.inbound import excerpt
 
 VERIFY_STATE = "signin/verifyState"  # SignInConstants.verify_state_operation_name, as a plain str
 TOKEN_EXCHANGE = "signin/tokenExchange"  # SignInConstants.token_exchange_operation_name

@@ -14,8 +14,8 @@ from msrest.serialization import Model
 from sqlalchemy import text as sql
 
 from bot.bootstrap import BotParts, Services, build_bot, open_services
-from bot.inbound import Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
-from bot.signing_keys import SigningKeysUnavailable
+from bot.hosting.inbound import Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
+from bot.connector.signing_keys import SigningKeysUnavailable
 from services.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 Everything here is cheap and bounded: it runs on the raw request before msrest deserializes the body
 (msrest recurses once per nesting level and falls over at about 1,000), before a token's signing
 keys are looked up, and before a turn starts. Each refusal is a `Refusal`: a status and one line
-that `bot.app` logs and answers with; user content in it is cut to `LOG_EXCERPT` characters."""
+that `bot.hosting.app` logs and answers with; user content in it is cut to `LOG_EXCERPT` characters."""
 
 from __future__ import annotations
 

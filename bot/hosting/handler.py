@@ -9,13 +9,13 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot import invokes
-from bot.message_text import bounded_text, strip_recipient_mentions
-from bot.storage import prefetched
+from bot.hosting import invokes
+from bot.hosting.message_text import bounded_text, strip_recipient_mentions
+from bot.state.storage import prefetched
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
-from bot.conversation_kind import is_personal, is_shared
+from bot.hosting.conversation_kind import is_personal, is_shared
 from services.assistant import Assistant
 from services.conversations import Member, Sighting
 
@@ -51,7 +51,7 @@ class CompetencyBot(TeamsActivityHandler):
         await self._run_dialog(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
-        """Sign-in invokes reach the dialog only while a sign-in waits; the rest by protocol (bot/invokes.py)."""
+        """Sign-in invokes reach the dialog only while a sign-in waits; the rest by protocol (bot/hosting/invokes.py)."""
         activity = turn_context.activity
         if activity.name == invokes.ADAPTIVE_CARD_ACTION:
             return invokes.adaptive_card_action(activity)

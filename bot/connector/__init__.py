@@ -1,0 +1,1 @@
+"""Talking to Microsoft: authentication, signing keys, pooled connector clients, SDK patches."""

@@ -1,0 +1,1 @@
+"""The web app and one turn: HTTP in, the Bot Framework adapter, the Teams activity handler."""

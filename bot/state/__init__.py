@@ -1,0 +1,1 @@
+"""The bot's dialog state, kept in our database."""
