@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -18,6 +19,7 @@ DELIMITERS = (",", ";", "\t")
 BOM = b"\xef\xbb\xbf"
 
 
+@lru_cache(maxsize=1024)  # called for every value read: the same few dozen names
 def column_key(name: str) -> str:
     """`Training Completion Date`, `trainingcompletiondate` and `TrainingCompletionDate` are one column."""
     return "".join(name.split()).casefold()
@@ -114,4 +116,6 @@ class CsvFile:
                 continue
             if len(fields) > width and any(f.strip() for f in fields[width:]):
                 raise problem(self.name, start, None, f"{len(fields)} fields, but the header has {width}")
+            if len(fields) < width:
+                fields += [""] * (width - len(fields))
             yield start, {k: v.strip() for k, v in zip(keys, fields)}

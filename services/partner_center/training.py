@@ -12,6 +12,9 @@ from services.partner_center.rows import RowContext
 from services.partner_center.skipped import NO_MSA, NOT_ACTIVE, UNKNOWN_CREDENTIAL
 
 
+ACTIVATION_STATUS = column_key("ActivationStatus")
+
+
 @dataclass(frozen=True, slots=True)
 class Completion:
     line: int
@@ -38,7 +41,7 @@ def read_completion(context: RowContext, line: int, row: dict[str, str]) -> Comp
     organization, column = _organization(context, line, row)
     context.organizations.setdefault(organization, (line, column))
     title, activity = context.text(row, "TrainingTitle"), context.text(row, "TrainingActivityId")
-    if column_key("ActivationStatus") in context.file.keys and context.text(row, "ActivationStatus").casefold() != "active":
+    if ACTIVATION_STATUS in row and row[ACTIVATION_STATUS].casefold() != "active":
         context.skipped.add(NOT_ACTIVE, context.text(row, "ActivationStatus"))
         return None
     code = context.names.credential(title, activity)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?")
 GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
@@ -14,6 +15,7 @@ US_NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|-?\.\d+")
 GERMAN_NUMBER = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?|-?,\d+")
 
 
+@lru_cache(maxsize=8192)  # a file has a few thousand distinct dates at most; bounded either way
 def parse_moment(text: str) -> datetime:
     """ISO 8601 (`2025-03-01`, `2025-03-01T10:00:00Z`), US `M/D/YYYY [h:mm[:ss] AM/PM]` or German
     `D.M.YYYY [H:MM[:SS]]`; without an offset the moment is UTC. A date alone is 00:00 UTC."""
