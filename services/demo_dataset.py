@@ -11,7 +11,8 @@ States shown (SPEC R3-R11), with the records that carry them:
 3. expired    -- Eva Wagner's AZ-104 expired ten days ago.
 4. leaver     -- Carla Diaz left five days ago; her BI assessment no longer counts.
 5. at risk    -- Contoso's held Data Analytics Silver rests on Lena Fischer alone, whose BI assessment
-                 expires 30 days before the membership does.
+                 expires 30 days before the membership does; Carla Diaz, who left (state 4), was the
+                 second. Two changes, two alerts (R16).
 6. override   -- Fabrikam: Small and Midmarket Cloud / Office 365 Services / Gold by a support override.
 7. upgrade    -- Contoso meets the Cloud Platform Gold consumption and has 1 of the 2 certified people
                  (David's pending AZ-305 is the second once it becomes visible).

@@ -81,7 +81,7 @@ MESSAGES: dict[str, str] = {
     "alert_override_after_met": "Danach bleibt {competency} auf Stufe {level} erfüllt: {option} erfüllt die Anforderungen auch ohne die Ausnahme.",
     "alert_override_after_other": "Danach bleibt {competency} auf Stufe {level} erfüllt, und zwar über {option}.",
     "alert_override_after_not_met": "Danach ist {competency} auf Stufe {level} nicht mehr erfüllt.",
-    "alert_override_needs": "Um sie ohne die Ausnahme über {option} zu erfüllen, fehlt: {needs}",
+    "alert_override_needs": "Ohne die Ausnahme fehlt über {option}: {needs}",
     "cause_unexplained": "{shortfall}. Keine Änderung in den Daten Ihrer Organisation erklärt das; möglicherweise haben sich die Anforderungen selbst geändert.",
     "fix_for": "Am wenigsten fehlt für {competency} auf Stufe {level} über {option}: {needs}",
     "fix_none_for": "{competency} auf Stufe {level}: Nach heutigem Stand lässt sich bis dahin keine Option erfüllen.",

@@ -73,7 +73,7 @@ MESSAGES: dict[str, str] = {
     "alert_override_after_met": "Afterwards {competency} {level} is still met: {option} meets its requirements without the override.",
     "alert_override_after_other": "Afterwards {competency} {level} is still met, via {option}.",
     "alert_override_after_not_met": "Afterwards {competency} {level} is no longer met.",
-    "alert_override_needs": "To meet it via {option} without the override: {needs}",
+    "alert_override_needs": "To meet it without the override, via {option}: {needs}",
     "cause_unexplained": "{shortfall}. No change in your organisation's data explains this; the requirements themselves may have changed.",
     "fix_for": "Cheapest fix for {competency} {level}, via {option}: {needs}",
     "fix_none_for": "{competency} {level}: no option can be met by then with what is known today.",

@@ -374,13 +374,13 @@ def test_the_override_alert_names_competency_option_and_the_status_that_applies_
         'Competency alert for Contoso\n'
         'The Microsoft support override for Cloud Productivity Gold via Office 365 exams ends on Jun 25, 2026.\n'
         'Afterwards Cloud Productivity Gold is no longer met.\n'
-        'To meet it via Office 365 exams without the override: 1 more certified person (70-346 + 70-347 or MCSA: Office 365)\n'
+        'To meet it without the override, via Office 365 exams: 1 more certified person (70-346 + 70-347 or MCSA: Office 365)\n'
         '  Closest people\n'
         '  - Gus Hill needs only 70-347 or MCSA: Office 365',
         'Kompetenzhinweis für Contoso\n'
         'Die Ausnahme des Microsoft-Supports für Cloud-Produktivität auf Stufe Gold über Office-365-Prüfungen endet am 25.06.2026.\n'
         'Danach ist Cloud-Produktivität auf Stufe Gold nicht mehr erfüllt.\n'
-        'Um sie ohne die Ausnahme über Office-365-Prüfungen zu erfüllen, fehlt: noch 1 zertifizierte Person (70-346 + 70-347 oder MCSA: Office 365)\n'
+        'Ohne die Ausnahme fehlt über Office-365-Prüfungen: noch 1 zertifizierte Person (70-346 + 70-347 oder MCSA: Office 365)\n'
         '  Am nächsten dran\n'
         '  - Gus Hill braucht nur noch 70-347 oder MCSA: Office 365',
     )]
