@@ -270,9 +270,18 @@ def _deep_path(text: str | bytes) -> str:
             else:
                 expecting_key = True
         elif symbol.startswith('"') and expecting_key and open_containers:
-            open_containers[-1][1] = json.loads(symbol).encode("utf-8", "backslashreplace").decode("utf-8")
+            open_containers[-1][1] = _key_text(symbol)
             expecting_key = False
     return json_path(position for _, position in open_containers)
+
+
+def _key_text(token: str) -> str:
+    """A key as the path shows it: unescaped where it can be, a lone surrogate written as its escape."""
+    try:
+        key = json.loads(token)
+    except ValueError:  # a bad escape: the path shows the key as written
+        return token[1:-1]
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def validate_dataset(document: Mapping[str, Any], now: datetime | None = None) -> None:

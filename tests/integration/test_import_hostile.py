@@ -172,3 +172,13 @@ def test_50000_levels_as_bytes_are_refused_with_the_path_of_the_33rd():
         parse_dataset(text.encode())
 
     assert refused.value.path == "users" + "[0]" * 31 and refused.value.problem == "nested deeper than 32 levels"
+
+
+def test_a_deep_file_under_a_key_with_a_lone_surrogate_names_the_key_escaped():
+    text = '{"users": [{"\\ud800": ' + "[" * 5000 + "]" * 5000 + "}]}"
+
+    with pytest.raises(DatasetError) as refused:
+        parse_dataset(text)
+
+    assert refused.value.path == "users[0].\\ud800" + "[0]" * 29
+    str(refused.value).encode("utf-8")  # printable: the message holds no surrogate itself
