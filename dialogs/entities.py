@@ -57,6 +57,7 @@ _TITLE_PREFIXES = (("microsoft", "certified"), ("microsoft", "365", "certified")
 _TITLE_SUFFIXES = ("associate", "expert", "exam", "assessment", "certification", "pruefung")
 _CODE_LIKE = re.compile(r"[a-z]{2,3}\d{3}|\d{2}\d{3}")  # "az900", "70533": an exam code not in the catalog
 MAX_CODE_TOKENS = 3
+_DIGIT = re.compile(r"\d")
 _COMPOUND_TAILS = ("skompetenz", "kompetenz", "competency")
 
 
@@ -168,15 +169,17 @@ class EntityLexicon:
         matches: list[Match] = []
         unknown_codes: set[int] = set()
         forms = [self._forms(t) if len(t) <= 40 else {t} for t in tokens]
+        digits = [_DIGIT.search(t[:8]) is not None for t in tokens]
         i = 0
         while i < len(tokens):
-            found = self._phrase_at(tokens, forms, i) or self._code_at(tokens, i)
+            near_digit = True in digits[i : i + MAX_CODE_TOKENS]  # every code has one ("az104", "70533")
+            found = self._phrase_at(tokens, forms, i) or (self._code_at(tokens, i) if near_digit else None)
             if found:
                 matches.append(found)
                 i = found.end
                 continue
             joined = tokens[i]
-            for k in range(1, MAX_CODE_TOKENS):
+            for k in range(1, MAX_CODE_TOKENS if near_digit else 1):
                 if _CODE_LIKE.fullmatch(joined):
                     unknown_codes.update(range(i, i + k))
                     break
@@ -200,8 +203,7 @@ class EntityLexicon:
         return best
 
     def _code_at(self, tokens: list[str], i: int) -> Match | None:
-        if not any(ch.isdigit() for t in tokens[i : i + MAX_CODE_TOKENS] for ch in t[:8]):
-            return None  # every compact code has a digit ("az104", "70533")
+        """A catalog code written in one to three tokens ("az104", "az 104"); only tried near a digit."""
         joined = ""
         for k in range(MAX_CODE_TOKENS):
             if i + k >= len(tokens):

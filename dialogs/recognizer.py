@@ -1,26 +1,34 @@
 """Offline intent recogniser for English and German (SPEC 4.7), pure standard library.
 
-How it decides, in four steps:
+How it decides, in five steps:
 
 1. Tokens: Teams mentions are dropped, text is folded (case, umlauts, accents) and split into words
-   (``dialogs.text_normalization``). Level words ("gold", "silber", "silver", "golden", …) become the
-   ``level`` entity; they never decide the intent on their own except in one case (see 4).
-2. Concepts: every token is looked up fuzzily in a bilingual vocabulary (edit distance 1, 2 for long
-   words; German words also inside a compound, "Fortschrittsbericht"). Each *concept* (LINK, MSA,
-   ALERTS, OFF, …) gets the best similarity of its words; phrases ("never mind", "hör auf") must match
-   consecutive tokens.
-3. Patterns: an intent has one or more patterns, each a weight and the concepts it *needs*
-   ("alerts_off" needs ALERTS and OFF). A pattern scores ``weight × mean(similarity of its concepts)``
-   times a coverage factor ``1 - strictness × unexplained / relevant``. Content words are all words
-   except fillers ("the", "bitte", "our", …); a word is explained when it belongs to a concept of that
-   intent (its optional concepts included) or is a level word; ``relevant`` counts the content words
-   plus the fillers that carry the intent ("what can you do"), ``unexplained`` the content words left.
-   Hence "stop" alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
-4. The best pattern wins (ties: order of INTENTS); below THRESHOLD the answer is ``none``.
-   Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress`` through a
-   strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
+   (``words_as_written`` keeps each word as written beside it, for a person's name). Level words
+   ("gold", "silber", "Silbeer", …) become the ``level`` entity; "the Gold level" is one level.
+2. Entities (``dialogs.entities``): the active catalog's competencies and credentials, found by name,
+   alias, short form or code in any spacing; a person's name from the words the bot does not know,
+   next to a word that introduces one ("what if Sam…", "wer ist Anna"). Entity words are explained for
+   every intent, so an entity never lowers a score.
+3. Concepts: every other token is looked up in a bilingual vocabulary: exactly, by its word form
+   (``dialogs.word_forms``: "verknüpft", "Zertifizierungen", "aufzusteigen"), then within a small typo
+   budget, and German words also inside a compound ("Fortschrittsbericht"). Each *concept* (LINK, MSA,
+   ALERTS, OFF, MY, OUR, …) gets the best similarity of its words; phrases ("never mind", "hör auf")
+   match consecutive tokens.
+4. Patterns: an intent has patterns, each a weight, the concepts it *needs* and those it *avoids*
+   ("my_achievements" needs MY and ACHIEVE; without MY it avoids OUR, so "our certifications" are the
+   organisation's). A pattern scores ``weight × mean(similarity of its concepts)`` times a coverage
+   factor ``1 - strictness × unexplained / relevant`` (×0.75 when an avoided concept occurs). Content
+   words are all words except fillers ("the", "bitte", …); a word is explained when it belongs to a
+   concept of that intent (its optional concepts included), to an entity, or to MY/OUR. Hence "stop"
+   alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
+5. The best pattern wins (ties: order of INTENTS). Below THRESHOLD the learned fallback
+   (``dialogs.intent_model``) may give a confident guess, scored 0.5–0.65; otherwise the answer is
+   ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
+   through a strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
 
-The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``.
+The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``. Guesses that
+could end a running dialog from thin evidence (a bare "no", a question about the bot, the fallback)
+score below the interrupting score (0.7).
 """
 
 from __future__ import annotations
@@ -81,37 +89,37 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
                  "tracking summary state where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
-                 "metrics kpis green on_target",
+                 "metrics kpis green on_target overall",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent kennzahlen zustand erfuellungsgrad gruenen_bereich im_plan"),
+                 "erfuellen erfuellt wo_stehen prozent kennzahlen zustand insgesamt machen_wir_uns erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
     "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed_as our_profile "
-                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe "
+                   "partner_center partner_type what_kind_of_partner valid_until are_we_listed", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe "
                    "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
                    "partnerlevel partnertyp gueltig_bis laufzeit wir_gelistet"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
                 "upgrade upgraden aufstieg aufsteigen steigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
     "MISSING": ("missing lacking lack gap gaps left short shortfall have_to_do still_to_do still_have_to how_many_more "
-                "how_much_more must_happen between_us stands_between",
-                "fehlt fehlen fehlend luecke muss_passieren trennt_uns noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
+                "how_much_more must_happen between_us stands_between blocking blocks holding_us_back still_have_to_meet",
+                "fehlt fehlen fehlend luecke muss_passieren trennt_uns haelt_uns noch_erfuellen noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
                 "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
                 "braeuchten braeuchte benoetigt muesste muessten"),
     "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
-                "am_naechsten schnellsten am_einfachsten knapp"),
+                "am_naechsten schnellsten einfachste am_einfachsten knapp"),
     "RENEWAL": ("renewal renew renewing", "verlaengerung verlaengern erneuerung"),
     "ANNIVERSARY": ("anniversary", "jahrestag"),
     "COST": ("cost costs", "kosten"),
-    "KEEP": ("keep retain stay remain still_be still_have", "behalten bleiben bleibt noch_sein"),
+    "KEEP": ("keep retain stay remain still_be still_have still_qualify", "behalten bleiben bleibt noch_sein"),
     "LOSE": ("lose losing lost drop cost_us", "verlieren verlust verloren uns_kosten kosten_uns"),
     "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
              "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
-    "SAFE": ("safe secure", "sicher"),
+    "SAFE": ("safe secure be_fine be_ok", "sicher gut_aufgestellt"),
     "ALERTS": ("alerts alert warnings warning notifications notification notify messages pings pinging "
                "reminders pushes",
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
@@ -136,15 +144,17 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
              "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
              "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
-             "can_i_ask get_started begin dont_get_it what_now how_does_it_work usage commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "can_i_ask get_started begin dont_get_it what_now how_does_it_work usage talk_to_you hint hints tips "
+             "commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
              "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
-             "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung rede_ich_mit_dir tipp "
+             "tipps hinweis ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
-             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
+             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das_hier erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
@@ -154,7 +164,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
                "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
-               "dont_continue not_interested ill_pass not_needed let_me_out",
+               "dont_continue not_interested ill_pass not_needed let_me_out drop_this",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
@@ -174,9 +184,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "SHOULD": ("should ought", "sollte sollten soll"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
-               "who_else personnel workforce",
+               "who_else personnel workforce others other_people",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
-               "belegschaft namen experten traeger wer_alles teammitglieder"),
+               "belegschaft namen experten traeger wer_alles teammitglieder andere"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
               "afford_to_lose exactly_the behind", "steckt_hinter genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
@@ -254,7 +264,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
                         Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
     "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
-                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
+                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST|PROGRESS", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
@@ -269,7 +279,7 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
                           Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
-                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST")),
+                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST", "PROGRESS", "EXPIRE")),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
     "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
@@ -424,7 +434,10 @@ def words_as_written(text: str) -> tuple[list[str], list[str]]:
 _BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose loses verlieren without ohne "
                          "von".split())
 _NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
+_VERBS_AFTER_NAME = ("LEAVES", "EARNS", "LOSE")  # "Sam leaves", "Ben geht"; "Mein Zug hat …" names nobody
 MAX_NAME_WORDS = 3
+# German nouns are capitalised too; these endings are theirs, not names' ("Verspätung", "Sicherheit").
+_GERMAN_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "taet", "ismus", "nis", "tum")
 _FIRST_PERSON_VERBS = frozenset("have had habe hab haben".split())  # "Ich habe Hunger" names nobody
 
 
@@ -440,20 +453,21 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
     """
     cue_words = {i for c in _NAME_CONCEPTS_AFTER if c in concepts for i in concepts[c][1]
                  if tokens[i] not in _FIRST_PERSON_VERBS}
+    verbs_after = {i for c in _VERBS_AFTER_NAME if c in concepts for i in concepts[c][1]}
     lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
     for i, token in enumerate(tokens):
         if known[i] or not token.isalpha() or len(token) < 2:
             continue
         written = surfaces[i]
         capitalised = written[:1].isupper() and not (written.isupper() and len(written) > 4)
-        if not (capitalised or lower_case_text):
+        if not (capitalised or lower_case_text) or token.endswith(_GERMAN_NOUN_ENDINGS):
             continue
         end = i + 1
         while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() and (
                 surfaces[end] is surfaces[end - 1] or surfaces[end][:1].isupper()):
             end += 1
         cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or (capitalised and i - 1 in cue_words))
-        cue_after = end in cue_words
+        cue_after = end in verbs_after
         if (language == "en" and capitalised and i > 0) or cue_before or cue_after:
             return " ".join(dict.fromkeys(surfaces[i:end])), set(range(i, end))
     return None, set()

@@ -118,8 +118,9 @@ class FuzzyLexicon:
             return cached
         found = {token: 1.0} if token in self.words else {}
         self.operations += 1
-        for word in self._stems.get(stem(token), ()):
-            found.setdefault(word, STEM_SIMILARITY)
+        if token not in self.words:  # a listed word is itself, not a form of another ("close", "closest")
+            for word in self._stems.get(stem(token), ()):
+                found.setdefault(word, STEM_SIMILARITY)
         if 4 <= len(token) <= MAX_FUZZY_LENGTH and token not in self.words:  # a known word is no typo of another
             candidates: set[str] = set()
             variants = _deletions(token, 2 if len(token) >= 7 else 1)
