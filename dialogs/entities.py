@@ -57,6 +57,8 @@ _TITLE_PREFIXES = (("microsoft", "certified"), ("microsoft", "365", "certified")
 _TITLE_SUFFIXES = ("associate", "expert", "exam", "assessment", "certification", "pruefung")
 _CODE_LIKE = re.compile(r"[a-z]{2,3}\d{3}|\d{2}\d{3}")  # "az900", "70533": an exam code not in the catalog
 MAX_CODE_TOKENS = 3
+_DIGIT = re.compile(r"\d")
+_COMPOUND_TAILS = ("skompetenz", "kompetenz", "competency")
 
 
 class Match(NamedTuple):
@@ -151,6 +153,9 @@ class EntityLexicon:
     def _forms(self, token: str) -> set[str]:
         """The lexicon words a token may be: itself, and a listed word of 6+ letters one typo away."""
         forms = {token}
+        for suffix in _COMPOUND_TAILS:  # "Sicherheitskompetenz" names the Security competency
+            if token.endswith(suffix) and len(token) > len(suffix) + 3:
+                forms.add(token[: -len(suffix)])
         if len(token) >= 6:
             forms |= {w for w, sim in self._fuzzy.lookup(token).items() if sim >= 0.85 or len(w) >= 9}
         return forms
@@ -164,15 +169,17 @@ class EntityLexicon:
         matches: list[Match] = []
         unknown_codes: set[int] = set()
         forms = [self._forms(t) if len(t) <= 40 else {t} for t in tokens]
+        digits = [_DIGIT.search(t[:8]) is not None for t in tokens]
         i = 0
         while i < len(tokens):
-            found = self._phrase_at(tokens, forms, i) or self._code_at(tokens, i)
+            near_digit = True in digits[i : i + MAX_CODE_TOKENS]  # every code has one ("az104", "70533")
+            found = self._phrase_at(tokens, forms, i) or (self._code_at(tokens, i) if near_digit else None)
             if found:
                 matches.append(found)
                 i = found.end
                 continue
             joined = tokens[i]
-            for k in range(1, MAX_CODE_TOKENS):
+            for k in range(1, MAX_CODE_TOKENS if near_digit else 1):
                 if _CODE_LIKE.fullmatch(joined):
                     unknown_codes.update(range(i, i + k))
                     break
@@ -196,6 +203,7 @@ class EntityLexicon:
         return best
 
     def _code_at(self, tokens: list[str], i: int) -> Match | None:
+        """A catalog code written in one to three tokens ("az104", "az 104"); only tried near a digit."""
         joined = ""
         for k in range(MAX_CODE_TOKENS):
             if i + k >= len(tokens):

@@ -54,29 +54,25 @@ class IntentModel:
             counts.setdefault(intent, Counter()).update(features(tokens))
         vocabulary = set().union(*counts.values()) if counts else set()
         total = sum(prior.values())
-        self._log_prior = {intent: math.log(n / total) for intent, n in prior.items()}
-        self._log_likelihood: dict[str, dict[str, float]] = {}
-        self._log_unseen: dict[str, float] = {}
-        for intent, counter in counts.items():
-            denominator = sum(counter.values()) + SMOOTHING * len(vocabulary)
-            self._log_likelihood[intent] = {f: math.log((n + SMOOTHING) / denominator) for f, n in counter.items()}
-            self._log_unseen[intent] = math.log(SMOOTHING / denominator)
-        self._vocabulary = frozenset(vocabulary)
+        self._intents = tuple(sorted(prior))
+        self._log_prior = [math.log(prior[i] / total) for i in self._intents]
+        denominators = [sum(counts[i].values()) + SMOOTHING * len(vocabulary) for i in self._intents]
+        # feature → its log likelihood under every intent, in the order of self._intents
+        self._log_likelihood = {
+            f: tuple(math.log((counts[i].get(f, 0) + SMOOTHING) / d) for i, d in zip(self._intents, denominators))
+            for f in vocabulary
+        }
 
     def predict(self, tokens: list[str]) -> tuple[str, float]:
         """The most probable intent and its posterior probability."""
-        seen = [f for f in features(tokens) if f in self._vocabulary]
-        if not seen or not self._log_prior:
+        seen = [vector for f in features(tokens) if (vector := self._log_likelihood.get(f)) is not None]
+        if not seen:
             return "none", 0.0
-        scores = {}
-        for intent, log_prior in self._log_prior.items():
-            likelihood, unseen = self._log_likelihood[intent], self._log_unseen[intent]
-            scores[intent] = log_prior + sum(likelihood.get(f, unseen) for f in seen)
+        totals = [sum(column) for column in zip(*seen)]
         scale = math.sqrt(len(seen))
-        scores = {intent: score / scale for intent, score in scores.items()}
-        best = max(scores, key=scores.__getitem__)
-        top = scores[best]
-        return best, 1.0 / sum(math.exp(score - top) for score in scores.values())
+        scores = [(prior + total) / scale for prior, total in zip(self._log_prior, totals)]
+        top = max(scores)
+        return self._intents[scores.index(top)], 1.0 / sum(math.exp(score - top) for score in scores)
 
 
 _MODEL: list[IntentModel] = []

@@ -1,26 +1,34 @@
 """Offline intent recogniser for English and German (SPEC 4.7), pure standard library.
 
-How it decides, in four steps:
+How it decides, in five steps:
 
 1. Tokens: Teams mentions are dropped, text is folded (case, umlauts, accents) and split into words
-   (``dialogs.text_normalization``). Level words ("gold", "silber", "silver", "golden", …) become the
-   ``level`` entity; they never decide the intent on their own except in one case (see 4).
-2. Concepts: every token is looked up fuzzily in a bilingual vocabulary (edit distance 1, 2 for long
-   words; German words also inside a compound, "Fortschrittsbericht"). Each *concept* (LINK, MSA,
-   ALERTS, OFF, …) gets the best similarity of its words; phrases ("never mind", "hör auf") must match
-   consecutive tokens.
-3. Patterns: an intent has one or more patterns, each a weight and the concepts it *needs*
-   ("alerts_off" needs ALERTS and OFF). A pattern scores ``weight × mean(similarity of its concepts)``
-   times a coverage factor ``1 - strictness × unexplained / relevant``. Content words are all words
-   except fillers ("the", "bitte", "our", …); a word is explained when it belongs to a concept of that
-   intent (its optional concepts included) or is a level word; ``relevant`` counts the content words
-   plus the fillers that carry the intent ("what can you do"), ``unexplained`` the content words left.
-   Hence "stop" alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
-4. The best pattern wins (ties: order of INTENTS); below THRESHOLD the answer is ``none``.
-   Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress`` through a
-   strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
+   (``words_as_written`` keeps each word as written beside it, for a person's name). Level words
+   ("gold", "silber", "Silbeer", …) become the ``level`` entity; "the Gold level" is one level.
+2. Entities (``dialogs.entities``): the active catalog's competencies and credentials, found by name,
+   alias, short form or code in any spacing; a person's name from the words the bot does not know,
+   next to a word that introduces one ("what if Sam…", "wer ist Anna"). Entity words are explained for
+   every intent, so an entity never lowers a score.
+3. Concepts: every other token is looked up in a bilingual vocabulary: exactly, by its word form
+   (``dialogs.word_forms``: "verknüpft", "Zertifizierungen", "aufzusteigen"), then within a small typo
+   budget, and German words also inside a compound ("Fortschrittsbericht"). Each *concept* (LINK, MSA,
+   ALERTS, OFF, MY, OUR, …) gets the best similarity of its words; phrases ("never mind", "hör auf")
+   match consecutive tokens.
+4. Patterns: an intent has patterns, each a weight, the concepts it *needs* and those it *avoids*
+   ("my_achievements" needs MY and ACHIEVE; without MY it avoids OUR, so "our certifications" are the
+   organisation's). A pattern scores ``weight × mean(similarity of its concepts)`` times a coverage
+   factor ``1 - strictness × unexplained / relevant`` (×0.75 when an avoided concept occurs). Content
+   words are all words except fillers ("the", "bitte", …); a word is explained when it belongs to a
+   concept of that intent (its optional concepts included), to an entity, or to MY/OUR. Hence "stop"
+   alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
+5. The best pattern wins (ties: order of INTENTS). Below THRESHOLD the learned fallback
+   (``dialogs.intent_model``) may give a confident guess, scored 0.5–0.65; otherwise the answer is
+   ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
+   through a strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
 
-The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``.
+The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``. Guesses that
+could end a running dialog from thin evidence (a bare "no", a question about the bot, the fallback)
+score below the interrupting score (0.7).
 """
 
 from __future__ import annotations
@@ -56,9 +64,9 @@ class Recognition:
 # Inflected forms need not be listed: a word matches its forms through light stemming (word_forms).
 CONCEPTS: dict[str, tuple[str, str]] = {
     "LINK": ("link linked linking connect connected connecting add register attach hook_up sign_in relink "
-             "signin log_in login sign_in_card",
+             "signin log_in login sign_in_card pair",
              "verknuepfen verknuepfe verknuepft verbinden verbinde verbindet verlinken verlinke "
-             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen"),
+             "hinzufuegen koppeln registrieren anmelden anmeldung anmeldekarte einloggen anbinden"),
     "MSA": ("msa msas account accounts acct profile", "msa konto konten microsoftkonto profil"),
     "ACHIEVE": ("achievements achievement achieved certifications certification certificates "
                 "certificate certs cert certified exams exam assessments assessment badges credentials "
@@ -80,68 +88,73 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "UNTIL": ("until_when", "bis_wann"),
     "SHOWN": ("shown show shows appear appears displayed", "angezeigt zeigt sieht_man stehen steht"),
     "PROGRESS": ("progress status far close doing we_stand standing overview dashboard looking look on_track "
-                 "tracking summary where_are_we where_things_stand do_we_meet percent percentage reached performance scorecard numbers "
-                 "metrics kpis green on_target",
+                 "tracking summary state where_are_we where_things_stand do_we_meet getting_on get_on met have_we_reached percent percentage performance scorecard numbers "
+                 "metrics kpis green on_target overall",
                  "fortschritt fortschritte status stand stehen steht weit nah nahe entfernt uebersicht laeuft "
                  "sieht aussehen kurs auf_kurs zusammenfassung voran zwischenstand lage ueberblick bilanz "
-                 "erfuellen erfuellt wo_stehen prozent erreicht kennzahlen erfuellungsgrad gruenen_bereich im_plan"),
+                 "erfuellen erfuellt wo_stehen prozent kennzahlen zustand insgesamt machen_wir_uns erfuellungsgrad gruenen_bereich im_plan"),
     "REPORT": ("report going effort", "bericht"),
     "STATUS": ("status", "status partnerstatus"),
     "COMPETENCY": ("competency competencies competence", "kompetenz kompetenzen"),
-    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed our_profile "
-                   "partner_center partner_type what_kind_of_partner valid_until", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe gelistet "
+    "MEMBERSHIP": ("membership partnership partner_level tier level partner partner_status listed_as our_profile "
+                   "partner_center partner_type what_kind_of_partner valid_until are_we_listed", "mitgliedschaft partnerschaft stufe partnerstatus partnerstufe "
                    "unserem_profil unser_profil partnermitgliedschaft partner mitgliedsstufe mitgliedsstatus "
-                   "partnerlevel partnertyp gueltig_bis laufzeit"),
+                   "partnerlevel partnertyp gueltig_bis laufzeit wir_gelistet"),
     "UPGRADE": ("upgrade upgrading next_level steps roadmap improve advance move_up level_up",
-                "upgrade upgraden aufstieg aufsteigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
-    "MISSING": ("missing lacking lack gap left short shortfall have_to_do still_to_do still_have_to how_many_more "
-                "how_much_more",
-                "fehlt fehlen fehlend luecke noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
+                "upgrade upgraden aufstieg aufsteigen steigen hochstufen weiterkommen schritte verbessern naechste_stufe"),
+    "MISSING": ("missing lacking lack gap gaps left short shortfall have_to_do still_to_do still_have_to how_many_more "
+                "how_much_more must_happen between_us stands_between blocking blocks holding_us_back still_have_to_meet",
+                "fehlt fehlen fehlend luecke muss_passieren trennt_uns haelt_uns noch_erfuellen noch_tun was_muessen_wir was_muessten_wir wie_viele_mehr wie_viel_mehr"),
     "REQUIRE": ("need needed require requires required requirements requirement take takes",
                 "brauchen benoetigen noetig anforderungen anforderung voraussetzungen verlangt braucht "
                 "braeuchten braeuchte benoetigt muesste muessten"),
     "REACH": ("reach get getting become bring get_to move_up go_for move_toward move_towards head_for", "erreichen kommen schaffen bekommen werden bringen"),
     "OPTIONS": ("options option ways path", "optionen option moeglichkeiten wege weg"),
     "CLOSEST": ("closest nearest fastest quickest easiest nearly_there almost_there over_the_line",
-                "am_naechsten schnellsten einfachste knapp"),
-    "RENEWAL": ("renewal renew renewing anniversary", "verlaengerung verlaengern jahrestag erneuerung"),
-    "KEEP": ("keep retain stay remain", "behalten bleiben bleibt"),
-    "LOSE": ("lose losing lost drop", "verlieren verlust verloren"),
+                "am_naechsten schnellsten einfachste am_einfachsten knapp"),
+    "RENEWAL": ("renewal renew renewing", "verlaengerung verlaengern erneuerung"),
+    "ANNIVERSARY": ("anniversary", "jahrestag"),
+    "COST": ("cost costs", "kosten"),
+    "KEEP": ("keep retain stay remain still_be still_have still_qualify", "behalten bleiben bleibt noch_sein"),
+    "LOSE": ("lose losing lost drop cost_us", "verlieren verlust verloren uns_kosten kosten_uns"),
     "RISK": ("risk risks risky danger endangered jeopardy threaten threatens threat threats go_wrong problems",
              "risiko risiken gefaehrdet gefahr bedroht bedrohen schief probleme"),
-    "SAFE": ("safe secure", "sicher"),
+    "SAFE": ("safe secure be_fine be_ok", "sicher gut_aufgestellt"),
     "ALERTS": ("alerts alert warnings warning notifications notification notify messages pings pinging "
                "reminders pushes",
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
                "erinnerungen mitteilungen"),
     "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
-            "leave_me_alone spam deactivate turn_off switch_off pause paused",
+            "leave_me_alone spam deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
             "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
     "AUS": ("", "aus"),
     "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
     "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
-    "ON": ("on enable unmute resume subscribe start again back reactivate",
-           "an einschalten anschalten aktivieren reaktivieren wieder anmachen"),
+    "ON": ("on enable unmute resume subscribe start again back reactivate receive",
+           "an einschalten anschalten aktivieren reaktivieren wieder anmachen erhalten"),
     "NOTIFY": ("notify_me let_me_know tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
                "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
                "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
                "gib_mir_bescheid halte_mich melde_dich melde_mir schick_mir_eine_nachricht informiert "
-               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid"),
+               "benachrichtigt auf_dem_laufenden bescheid_geben bescheid_sagen bescheid sag_mir_wenn sag_mir_falls"),
     "TELL_ABOUT": ("tell_me_about", "erzaehl_mir_von"),
-    "HELP": ("help possible_here menu getting_started where_do_i_start instructions guide tutorial manual "
+    "HELP": ("help possible_here help_menu my_options getting_started where_do_i_start instructions guide tutorial manual "
              "who_are_you what_are_you what_do_you_know what_do_you_support whats_possible what_do_you_offer "
              "do_you_understand what_can_one_do supposed_to_do this_thing_work how_should_i_start what_are_you_for "
-             "your_functions functions operate need_support need_some_support first_steps what_to_ask commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
+             "your_functions functions operate need_support need_some_support first_steps what_to_ask i_can_ask "
+             "can_i_ask get_started begin dont_get_it what_now how_does_it_work usage talk_to_you hint hints tips "
+             "commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
-             "hilfe was_geht_hier anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
+             "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
-             "wie_geht_das anfangen wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
+             "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung rede_ich_mit_dir tipp "
+             "tipps hinweis ich_fragen_kann wozu_bist_du bedienen bediene brauche_unterstuetzung erste_schritte keine_ahnung "
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
-             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das erklaerst_du "
+             "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das_hier erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen"),
     "ASK": ("ask need", "fragen brauche"),
@@ -150,34 +163,41 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                   "funktionierst funktioniert nutzen benutzen bedienen tippen eingeben anfangen verstehst"),
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
-               "rather_not please_dont not_now maybe_later end_this leave_it nah",
+               "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
+               "dont_continue not_interested ill_pass not_needed let_me_out drop_this",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
-               "vielleicht_spaeter nee"),
+               "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
+               "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
+    "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
+               "weitermachen sache ganze alles"),
     "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
-    "LATER": ("not_now mistake by_mistake accident", "nicht_jetzt versehen aus_versehen"),
+    "LATER": ("not_now mistake by_mistake accident oops", "nicht_jetzt versehen aus_versehen fehler hoppla"),
     "LATER_WORD": ("later", "spaeter"),
     "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
     "OUR": ("our ours we us", "unser unsere unseren unserem unserer wir uns"),
     "WHO": ("who whom whose whos", "wer wem wen wessen"),
     "ORG": ("company organisation organization team firm", "firma unternehmen organisation team"),
     "HOW_MANY": ("how_many number_of count_of", "wie_viele anzahl zahl_der"),
+    "EVERYONE": ("all everyone everybody", "alle jeder jede allen"),
+    "SHOULD": ("should ought", "sollte sollten soll"),
     "PEOPLE": ("people persons person staff employees employee colleagues colleague team_members "
                "individuals engineers consultants holders holder someone anyone somebody anybody nobody names experts "
-               "who_else personnel workforce",
+               "who_else personnel workforce others other_people",
                "leute personen mitarbeiter mitarbeitende kollegen kolleginnen jemand jemanden niemand inhaber "
-               "belegschaft namen experten traeger wer_alles teammitglieder"),
+               "belegschaft namen experten traeger wer_alles teammitglieder andere"),
     "SLACK": ("slack reserve buffer depend_on depends_on rest_on rests_on rely_on carry carries carrying single "
-              "afford_to_lose exactly_the", "genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
+              "afford_to_lose exactly_the behind", "steckt_hinter genau_die_noetige reserve puffer haengen_an haengt_an verlassen_wir traegt einzelnen "
               "verzichten"),
-    "WHATIF": ("what_if what_happens_if what_would_happen suppose supposing imagine hypothetically lets_say say_that "
+    "WHATIF": ("what_if what_happens_if what_happens_when what_would_happen suppose supposing imagine hypothetically lets_say say_that "
                "scenario",
-               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren "
-               "passiert"),
+               "was_waere_wenn was_wenn was_passiert_wenn angenommen was_falls und_falls und_wenn szenario passieren_wenn "
+               "passiert_wenn wuerde_passieren"),
     "LEAVES": ("leaves leave left quits quit resigns resign departs goes fired laid_off",
                "geht gehen verlaesst verlassen kuendigt kuendigen ausscheidet scheidet weggeht gegangen ginge"),
-    "EARNS": ("earns earn passes pass gets obtains achieves completes", "besteht bestehen erwirbt macht erreicht schafft"),
+    "EARNS": ("earns earn passes pass passed gets obtains achieves completes", "besteht bestehen bestanden erwirbt macht "
+              "erreicht schafft"),
     "SPECIAL": ("specialization specializations specialisation specialisations advanced_specialization",
                 "spezialisierung spezialisierungen"),
     "DESIGN": ("designation designations solutions_partner partner_capability modern_work per_track each_track "
@@ -187,11 +207,11 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
               "cheers great awesome bye goodbye",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
-              "tschuess super prima"),
+              "tschuess super prima gruess gruess_dich gruss gruess_gott"),
     "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
-               "nice_day have_a so_much good_day",
+               "nice_day have_a so_much good_day good fine",
                "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
-               "schoenen_tag"),
+               "schoenen_tag gut passt"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
@@ -209,7 +229,8 @@ FILLERS: tuple[str, str] = (
     "zum zur fuer bei beim am im in an auf um noch jetzt aktuell schon mal doch denn da hier "
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
     "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
-    "tage tag heute morgen dieses diesem etwas irgendwas gib vor nach gerade kuerzlich neulich wuerde wuerden "
+    "tage tag heute morgen dieses diesem etwas irgendwas gib einfach woraus worauf woran wozu womit weshalb "
+    "warum wieso vor nach gerade kuerzlich neulich wuerde wuerden "
     "waere haette",
 )
 
@@ -232,16 +253,18 @@ class Pattern(NamedTuple):
 # CREDENTIAL (a catalog credential or an exam code), PERSON, SPECIAL_NAME, DESIGN_NAME.
 PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "link_msa": (Pattern(1.1, ("LINK", "MSA")), Pattern(0.7, ("MSA",), 1.0)),
-    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY")),
-                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT"), 0.75, ("OUR",))),
+    "my_achievements": (Pattern(1.0, ("MY", "ACHIEVE|CREDENTIAL")), Pattern(0.9, ("ACHIEVE",), 0.75, ("OUR", "ORG", "PERSON", "WHO", "EXPIRE", "SOON", "RUN", "HOW_MANY", "EVERYONE")),
+                        Pattern(0.95, ("MY", "COUNT|EXPIRE|HAVE|AB|RECERT|EARNS"), 0.75, ("OUR", "WHATIF")),
+                        Pattern(0.95, ("MY", "STATUS|MSA"), 1.0, ("OUR",))),
     "org_progress": (Pattern(0.9, ("PROGRESS",), 0.9, ("MY",)), Pattern(0.7, ("COMPETENCY",), 1.0),
                      Pattern(0.6, ("LEVEL",), 1.0), Pattern(0.7, ("NAMED",), 1.0), Pattern(1.0, ("LEVEL", "NAMED")),
-                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED"))),
+                     Pattern(1.05, ("REQUIRE|OPTIONS", "NAMED")), Pattern(0.95, ("PROGRESS", "NAMED|LEVEL"), 0.75, ("MY",))),
     "upgrade_options": (Pattern(1.0, ("UPGRADE",)), Pattern(1.0, ("MISSING",)), Pattern(0.95, ("REQUIRE",)),
                         Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
-                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP"))),
-    "renewal_status": (Pattern(1.0, ("RENEWAL",)), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
+                        Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
+    "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
+                       Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST|PROGRESS", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
@@ -255,17 +278,19 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
-                          Pattern(1.0, ("RENEWAL", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST", "PROGRESS", "EXPIRE")),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
-    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
+    "people": (Pattern(0.95, ("PEOPLE",), 0.75, ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST", "SHOULD")),
                Pattern(0.95, ("OUR|ORG|HOW_MANY", "ACHIEVE|PEOPLE"), 0.75, ("MY", "MISSING", "REQUIRE", "UPGRADE", "EXPIRE", "RUN")), Pattern(1.0, ("WHO", "COUNT|ACHIEVE|CREDENTIAL|NAMED|PERSON_ASKED"), 0.75,
                        ("MISSING", "REQUIRE", "UPGRADE", "REACH", "CLOSEST")),
                Pattern(1.05, ("PERSON", "ACHIEVE|HAVE|COUNT|CREDENTIAL"), 0.75, ("WHATIF", "MY")),
-               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED")), Pattern(1.05, ("SLACK",))),
+               Pattern(1.0, ("PEOPLE", "ACHIEVE|CREDENTIAL|NAMED"), 0.75, ("SHOULD",)), Pattern(1.05, ("SLACK",)),
+               Pattern(0.95, ("EVERYONE", "ACHIEVE"), 0.75, ("MY", "MISSING", "REQUIRE", "EXPIRE", "RUN"))),
     "expiring": (Pattern(1.0, ("EXPIRE",), 0.75, ("MY",)), Pattern(1.0, ("RUN", "AB"), 0.75, ("MY",)),
                  Pattern(1.05, ("EXPIRE|AB", "SOON"), 0.75, ("MY",)), Pattern(1.05, ("RECERT",), 0.75, ("MY",)), Pattern(1.05, ("RUN", "AUS"), 0.75, ("MY",)),
-                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",))),
+                 Pattern(1.0, ("RENEWAL", "ACHIEVE"), 0.75, ("MY",)), Pattern(1.05, ("EXPIRE|RUN", "WHO|PEOPLE"), 0.75, ("MY",))),
     "what_if": (Pattern(1.1, ("WHATIF",), 0.75, ("NOTIFY",)), Pattern(0.95, ("PERSON", "LEAVES|EARNS"), 0.75, ("NOTIFY",)),
                 Pattern(1.1, ("WHATIF", "PERSON|LEAVES|EARNS|LOSE"))),
     "specializations": (Pattern(1.05, ("SPECIAL",)), Pattern(1.0, ("SPECIAL_NAME",))),
@@ -274,19 +299,22 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
 }
 # Concepts that do not trigger an intent but whose words belong to it (coverage only).
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "link_msa": ("ACHIEVE", "COUNT"),
-    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT"),
-    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE"),
-    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST"),
-    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS"),
+    "link_msa": ("ACHIEVE", "COUNT", "HELP", "ASK"),
+    "my_achievements": ("HAVE", "COUNT", "EXPIRE", "WHEN", "SOON", "RUN", "AB", "RECERT", "STATUS", "MSA", "SHOWN"),
+    "org_progress": ("COMPETENCY", "MEMBERSHIP", "OPTIONS", "REPORT", "STATUS", "HAVE", "REQUIRE"),
+    "upgrade_options": ("ACHIEVE", "COMPETENCY", "OPTIONS", "REACH", "MEMBERSHIP", "PEOPLE", "CLOSEST", "SHOULD", "EARNS"),
+    "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS",
+                       "ANNIVERSARY"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
     "help": ("ASK", "YOU", "ABOUT_BOT"),
-    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD"),
+    "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD", "DIALOG", "LEAVES"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),
-    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY"),
-    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE"),
+    "people": ("ACHIEVE", "HAVE", "COUNT", "COMPETENCY", "PEOPLE", "PERSON", "EARNS", "ORG", "HOW_MANY", "EXPIRE",
+               "WHEN", "RUN", "AB", "EVERYONE"),
+    "expiring": ("ACHIEVE", "SOON", "WHEN", "RUN", "AB", "AUS", "PEOPLE", "WHO", "HAVE", "RENEWAL", "REQUIRE",
+                 "ANNIVERSARY"),
     "what_if": ("LEAVES", "EARNS", "LOSE", "ACHIEVE", "HAVE", "MEMBERSHIP", "COMPETENCY", "PEOPLE", "RENEWAL",
                 "PERSON"),
     "specializations": ("SPECIAL", "PROGRESS", "REACH", "REQUIRE", "COMPETENCY", "SCORE"),
@@ -297,6 +325,10 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 # person's name is explained only where a person belongs (people, what_if): an unknown capitalised word
 # must not turn "Goldene Hochzeit" into a question.
 _ALWAYS_EXPLAINED = ("LEVEL", "NAMED", "CREDENTIAL", "MY", "OUR")
+
+
+# Words too common at the end of unrelated compounds ("Ansprechpartner", "Wasserstand").
+_NOT_COMPOUND_PARTS = frozenset("partner status stand stehen steht weit".split())
 
 
 def _without_umlaut_e(word: str) -> str:
@@ -323,7 +355,8 @@ def _build() -> tuple[FuzzyLexicon, dict[str, list[tuple[str, tuple[str, ...]]]]
     for word in LEVELS:  # "golden" is English, "goldene" and "Silber" German: they vote for a language too
         languages.setdefault(word, set()).add("en" if word in ("gold", "golden", "silver") else "de")
     languages["gold"].add("de")
-    german = [w for w, tags in languages.items() if "de" in tags and w not in _FILLER_WORDS and w not in LEVELS]
+    german = [w for w, tags in languages.items()
+              if "de" in tags and w not in _FILLER_WORDS and w not in LEVELS and w not in _NOT_COMPOUND_PARTS]
     return FuzzyLexicon(languages, compound_parts=german), by_first_word, languages
 
 
@@ -401,7 +434,10 @@ def words_as_written(text: str) -> tuple[list[str], list[str]]:
 _BEFORE_NAME = frozenset("if wenn falls is ist about ueber does did has hat lose loses verlieren without ohne "
                          "von".split())
 _NAME_CONCEPTS_AFTER = ("LEAVES", "EARNS", "LOSE", "HAVE", "COUNT")
+_VERBS_AFTER_NAME = ("LEAVES", "EARNS", "LOSE")  # "Sam leaves", "Ben geht"; "Mein Zug hat …" names nobody
 MAX_NAME_WORDS = 3
+# German nouns are capitalised too; these endings are theirs, not names' ("Verspätung", "Sicherheit").
+_GERMAN_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "taet", "ismus", "nis", "tum")
 _FIRST_PERSON_VERBS = frozenset("have had habe hab haben".split())  # "Ich habe Hunger" names nobody
 
 
@@ -417,20 +453,21 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
     """
     cue_words = {i for c in _NAME_CONCEPTS_AFTER if c in concepts for i in concepts[c][1]
                  if tokens[i] not in _FIRST_PERSON_VERBS}
+    verbs_after = {i for c in _VERBS_AFTER_NAME if c in concepts for i in concepts[c][1]}
     lower_case_text = not any(s[:1].isupper() for s in surfaces[1:])
     for i, token in enumerate(tokens):
         if known[i] or not token.isalpha() or len(token) < 2:
             continue
         written = surfaces[i]
         capitalised = written[:1].isupper() and not (written.isupper() and len(written) > 4)
-        if not (capitalised or lower_case_text):
+        if not (capitalised or lower_case_text) or token.endswith(_GERMAN_NOUN_ENDINGS):
             continue
         end = i + 1
         while end < len(tokens) and end - i < MAX_NAME_WORDS and not known[end] and tokens[end].isalpha() and (
                 surfaces[end] is surfaces[end - 1] or surfaces[end][:1].isupper()):
             end += 1
-        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or i - 1 in cue_words)
-        cue_after = end in cue_words
+        cue_before = i > 0 and (tokens[i - 1] in _BEFORE_NAME or (capitalised and i - 1 in cue_words))
+        cue_after = end in verbs_after
         if (language == "en" and capitalised and i > 0) or cue_before or cue_after:
             return " ".join(dict.fromkeys(surfaces[i:end])), set(range(i, end))
     return None, set()
@@ -526,9 +563,15 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)
 
 
+def operations(lexicon: EntityLexicon | None = None) -> int:
+    """Work done so far by recognition's word lookups (candidate strings and distance cells): grows
+    linearly with the length of the messages recognised, whatever their words (a test checks it)."""
+    return _LEXICON.operations + (lexicon or entity_lexicon()).operations
+
+
 def entity_lexicon(catalog=None) -> EntityLexicon:
     """The (cached) entity lexicon of a catalog; by default the bundled one (SPEC 4.5)."""
     return lexicon_for(catalog if catalog is not None else bundled_catalog())
 
 
-__all__ = ["INTENTS", "THRESHOLD", "Recognition", "entity_lexicon", "recognize", "words_as_written"]
+__all__ = ["INTENTS", "THRESHOLD", "Recognition", "entity_lexicon", "operations", "recognize", "words_as_written"]

@@ -118,8 +118,9 @@ class FuzzyLexicon:
             return cached
         found = {token: 1.0} if token in self.words else {}
         self.operations += 1
-        for word in self._stems.get(stem(token), ()):
-            found.setdefault(word, STEM_SIMILARITY)
+        if token not in self.words:  # a listed word is itself, not a form of another ("close", "closest")
+            for word in self._stems.get(stem(token), ()):
+                found.setdefault(word, STEM_SIMILARITY)
         if 4 <= len(token) <= MAX_FUZZY_LENGTH and token not in self.words:  # a known word is no typo of another
             candidates: set[str] = set()
             variants = _deletions(token, 2 if len(token) >= 7 else 1)
@@ -131,7 +132,9 @@ class FuzzyLexicon:
                 self.operations += len(token) * len(word)
                 distance = osa_distance(token, word, limit)
                 # A four-letter word only forgives a swapped pair ("hlep", "lnik"), not a changed letter.
-                if distance <= limit and (min(len(word), len(token)) > 4 or sorted(word) == sorted(token)):
+                # Short words keep their first letter: "mount" is no typo of "count", nor "ring" of "bring".
+                if distance <= limit and (min(len(word), len(token)) > 4 or sorted(word) == sorted(token)) \
+                        and (len(word) > 6 or word[0] == token[0]):
                     found[word] = max(found.get(word, 0.0), round(1.0 - 0.15 * distance, 2))
         if not found and 8 <= len(token) <= MAX_COMPOUND_LENGTH:
             self.operations += len(token)

@@ -90,3 +90,68 @@ def test_the_vocabulary_comes_from_the_catalog_given() -> None:
     assert recognize("who holds qc101", lexicon=lexicon).credential == "QC-101"
     assert recognize("who is a Qubit Wrangler", lexicon=lexicon).credential == "QC-101"
     assert recognize("how are we doing on Quantum Computing?").competency is None  # not in the bundled catalog
+
+
+def test_nlu_prints_intent_score_and_every_entity_as_json(capsys) -> None:
+    import io
+    import json
+    import sys
+
+    from bot.cli import main
+
+    assert main(["nlu", "what if Anna passes az 305?"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "intent": "what_if", "score": 1.0, "level": None, "competency": None, "credential": "AZ-305",
+        "person": "Anna", "language": "en",
+    }
+    stdin, sys.stdin = sys.stdin, io.StringIO("Wie steht es um Datenanalyse bei Gold?\nhello\n")
+    try:
+        assert main(["nlu", "--locale", "de-DE"]) == 0
+    finally:
+        sys.stdin = stdin
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (first["intent"], first["level"], first["competency"], first["language"]) == ("org_progress", "gold", "data-analytics", "de")
+    assert (second["intent"], second["competency"], second["credential"], second["person"]) == ("greeting", None, None, None)
+
+
+def test_the_questions_of_issue_11_reach_their_intents() -> None:
+    cases = {
+        "how are we doing on Data Analytics?": "org_progress",
+        "what does Silver require in Cloud Platform?": "org_progress",
+        "when does our membership expire?": "membership_status",
+        "Welche Stufe haben wir?": "membership_status",
+        "who are our certified people?": "people",
+        "who holds AZ-104?": "people",
+        "Wer hat die SC-200?": "people",
+        "which certifications expire soon?": "expiring",
+        "Was läuft bald ab?": "expiring",
+        "what if Sam leaves?": "what_if",
+        "what if Anna passes AZ-305?": "what_if",
+        "Was wäre, wenn Ben geht?": "what_if",
+        "do we qualify for an advanced specialization?": "specializations",
+        "how many Solutions Partner points do we have?": "designations",
+        "what's our Solutions Partner score?": "designations",
+        "hello": "greeting", "thanks": "greeting", "Hallo": "greeting", "danke": "greeting",
+        "tell me what you can do": "help", "?": "help",
+        "unsubscribe": "alerts_off", "abbestellen": "alerts_off",
+        "tell me about renewal risks": "alerts_on",
+        "does my AZ-900 count yet?": "my_achievements",
+        "my certifications": "my_achievements",
+    }
+    for text, intent in cases.items():
+        assert recognize(text).intent == intent, text
+
+
+def test_my_is_the_speaker_and_our_the_organisation() -> None:
+    assert recognize("which certifications do I have?").intent == "my_achievements"
+    assert recognize("which certifications do we have in the company?").intent == "people"
+    assert recognize("when do my certifications expire?").intent == "my_achievements"
+    assert recognize("which of our certifications expire soon?").intent == "expiring"
+
+
+def test_guesses_that_could_end_a_dialog_stay_below_the_interrupting_score() -> None:
+    from dialogs.interruptible_dialog import INTERRUPTING_SCORE
+
+    for text in ("nein", "no", "you?"):
+        assert recognize(text).score < INTERRUPTING_SCORE, text
+    assert recognize("cancel").score >= INTERRUPTING_SCORE
