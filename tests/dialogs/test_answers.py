@@ -496,3 +496,21 @@ async def test_what_one_named_person_holds(bot, person):
         "en": ["What Ben Weber holds", "", "- Ben Weber: Azure Solutions Architect (AZ-305) until Feb 10, 2027", "  Carries Cloud Platform Silver"],
         "de": ["Was Ben Weber hat", "", "- Ben Weber: Azure-Lösungsarchitekt (AZ-305) bis 10.02.2027", "  Trägt Cloud-Plattform Silber"],
     }[lang(person)]
+
+
+async def test_a_short_form_of_a_name_finds_the_one_person_it_starts(engine, uows):
+    from services.demo_dataset import FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
+
+    await import_dataset(uows, build_demo_dataset(NOW), NOW)
+    demo = BotHarness(engine, uows, NOW)
+    oliver = Person("29:oliver", FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, "en-US", "Oliver Bennett")
+
+    replies = await demo.chat(oliver).say("what if Sam leaves?")
+
+    assert texts(replies)[0].splitlines() == [
+        "What if Samuel Otieno leaves?",  # "Sam" starts only Samuel's name
+        "Membership: requirements still met for Gold",
+        "Renewal on Jun 9, 2027: still safe",  # the demo's Gold membership expires 200 days after NOW
+        "Nothing would change: every level, the membership and its renewal stay as they are.",  # Cloud Platform Silver lacks consumption anyway
+        "Nothing has been changed; this is only a calculation.",
+    ]
