@@ -514,3 +514,17 @@ async def test_a_short_form_of_a_name_finds_the_one_person_it_starts(engine, uow
         "Nothing would change: every level, the membership and its renewal stay as they are.",  # Cloud Platform Silver lacks consumption anyway
         "Nothing has been changed; this is only a calculation.",
     ]
+
+
+@LANGS
+async def test_a_what_if_without_a_person_asks_whom_and_losing_what_nobody_holds_says_so(bot, person):
+    whom = await ask(bot, person, {"en": "what if someone leaves?", "de": "Was wäre, wenn jemand geht?"})
+    not_held = await ask(bot, person, {"en": "what if Ben loses SC-200?", "de": "Was wäre, wenn Ben die SC-200 verliert?"})
+
+    assert whom == [text(lang(person), "what_if_needs_person")]
+    assert not_held == [
+        {
+            "en": "Ben Weber holds no Security Operations Analyst (SC-200), so losing it changes nothing.",
+            "de": "Ben Weber hat kein Security Operations Analyst (SC-200); es zu verlieren, ändert nichts.",
+        }[lang(person)]
+    ]
