@@ -4,6 +4,7 @@ Dialogs get an `Assistant` and never see a session, a query or an ORM object."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -32,6 +33,7 @@ from services.domain.what_if import Change, WhatIf
 from services.what_if import what_if
 
 Clock = Callable[[], datetime]
+CATALOG_RECHECK_SECONDS = 10.0
 
 
 def utc_now() -> datetime:
@@ -43,6 +45,7 @@ class Assistant:
         self.uows = uows
         self.clock = clock
         self.alerts_queued = alerts_queued or (lambda: None)  # wakes the sender in `serve`
+        self._catalog: tuple[float, Catalog] | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -55,9 +58,13 @@ class Assistant:
         return await organization_progress(self.uows, organization_id, self.clock(), level)
 
     async def catalog(self) -> Catalog:
-        """The active catalog (parsed once per process): what the recognizer knows names from."""
-        async with self.uows() as uow:
-            return await uow.repository.active_catalog()
+        """The active catalog: what the recognizer knows names from. Asked for on every typed message,
+        so it is looked up at most once per CATALOG_RECHECK_SECONDS (a new catalog is a rare import)."""
+        checked = time.monotonic()
+        if self._catalog is None or checked - self._catalog[0] >= CATALOG_RECHECK_SECONDS:
+            async with self.uows() as uow:
+                self._catalog = (checked, await uow.repository.active_catalog())
+        return self._catalog[1]
 
     # --- the questions of the second release (SPEC 1): one use case each ----------------------
 

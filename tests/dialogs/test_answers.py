@@ -496,3 +496,35 @@ async def test_what_one_named_person_holds(bot, person):
         "en": ["What Ben Weber holds", "", "- Ben Weber: Azure Solutions Architect (AZ-305) until Feb 10, 2027", "  Carries Cloud Platform Silver"],
         "de": ["Was Ben Weber hat", "", "- Ben Weber: Azure-Lösungsarchitekt (AZ-305) bis 10.02.2027", "  Trägt Cloud-Plattform Silber"],
     }[lang(person)]
+
+
+async def test_a_short_form_of_a_name_finds_the_one_person_it_starts(engine, uows):
+    from services.demo_dataset import FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
+
+    await import_dataset(uows, build_demo_dataset(NOW), NOW)
+    demo = BotHarness(engine, uows, NOW)
+    oliver = Person("29:oliver", FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, "en-US", "Oliver Bennett")
+
+    replies = await demo.chat(oliver).say("what if Sam leaves?")
+
+    assert texts(replies)[0].splitlines() == [
+        "What if Samuel Otieno leaves?",  # "Sam" starts only Samuel's name
+        "Membership: requirements still met for Gold",
+        "Renewal on Jun 9, 2027: still safe",  # the demo's Gold membership expires 200 days after NOW
+        "Nothing would change: every level, the membership and its renewal stay as they are.",  # Cloud Platform Silver lacks consumption anyway
+        "Nothing has been changed; this is only a calculation.",
+    ]
+
+
+@LANGS
+async def test_a_what_if_without_a_person_asks_whom_and_losing_what_nobody_holds_says_so(bot, person):
+    whom = await ask(bot, person, {"en": "what if someone leaves?", "de": "Was wäre, wenn jemand geht?"})
+    not_held = await ask(bot, person, {"en": "what if Ben loses SC-200?", "de": "Was wäre, wenn Ben die SC-200 verliert?"})
+
+    assert whom == [text(lang(person), "what_if_needs_person")]
+    assert not_held == [
+        {
+            "en": "Ben Weber holds no Security Operations Analyst (SC-200), so losing it changes nothing.",
+            "de": "Ben Weber hat kein Security Operations Analyst (SC-200); es zu verlieren, ändert nichts.",
+        }[lang(person)]
+    ]

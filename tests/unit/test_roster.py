@@ -92,3 +92,4 @@ def test_a_full_name_spelled_out_in_the_message_settles_between_people_of_one_fi
 
     assert [p.id for p in narrowed_by_message(both, "what if Sam Green leaves?")] == ["u-2"]
     assert [p.id for p in narrowed_by_message(both, "what if Sam leaves?")] == ["u-2", "u-1"]
+
