@@ -356,3 +356,33 @@ async def test_a_hanging_key_fetch_never_blocks_the_loop_and_ends_in_503(authent
     assert healthy == 200
     assert pending_while_healthy
     assert response.status == 503
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_key_set_backs_off_doubling_then_recovers_and_keeps_old_keys_when_a_refresh_fails(signing_service):
+    clock = Clock()
+    keys = signing_keys.KeySet(signing_service.metadata_url, clock=clock)
+    signing_service.refuse = True
+    waits = []
+    for _ in range(3):
+        with pytest.raises(signing_keys.SigningKeysUnavailable) as unavailable:
+            await keys.get("key-1")
+        waits.append(unavailable.value.retry_after)
+        clock.now += unavailable.value.retry_after
+    signing_service.refuse = False
+    found = await keys.get("key-1")
+    signing_service.refuse = True
+    clock.now += signing_keys.MAX_AGE + 1  # stale: a refresh is due, and fails
+    still = await keys.get("key-1")
+
+    assert waits == [1, 2, 4]
+    assert found.endorsements == ["msteams"]
+    assert still is found
+    assert keys.failures == 1 and keys.retry_at == clock.now + 1
