@@ -386,3 +386,18 @@ async def test_the_key_set_backs_off_doubling_then_recovers_and_keeps_old_keys_w
     assert found.endorsements == ["msteams"]
     assert still is found
     assert keys.failures == 1 and keys.retry_at == clock.now + 1
+
+
+@pytest.mark.parametrize("head", [b"Content-Length: abc", b"Transfer-Encoding: chunked\r\nContent-Length: 5", b"Bad Header Line"], ids=["length-not-a-number", "length-and-chunked", "no-colon"])
+async def test_a_request_aiohttp_cannot_parse_is_400_with_one_log_line(bot, caplog, head):
+    host, port = bot.url.removeprefix("http://").split(":")
+    with caplog.at_level(logging.DEBUG, logger="aiohttp.server"):
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n" + head + b"\r\n\r\n{}")
+        await writer.drain()
+        status_line = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+
+    assert status_line.split(b" ")[1] == b"400"
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
