@@ -295,7 +295,7 @@ async def test_with_an_app_id_a_forged_token_is_refused_with_401_never_500(authe
     with caplog.at_level(logging.WARNING):
         response = await teams.post(authenticated_bot.url, typing(teams), {"Authorization": f"Bearer {token}"})
 
-    assert response.status == 401
+    assert (response.status, await response.json()) == (401, {"error": "unauthorized"})  # why: in the log only
     assert [r.exc_info for r in refusals(caplog)] == [None]
     assert connector.deliveries == []
 
