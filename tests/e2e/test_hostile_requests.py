@@ -60,7 +60,7 @@ async def test_json_nested_too_deep_is_refused_with_400_and_one_log_line(bot, te
     with caplog.at_level(logging.WARNING):
         status, answer = await post_raw(teams, bot.url, data, {"Content-Type": "application/json"})
 
-    assert (status, answer) == (400, {"error": f"the body nests {depth + 1} levels deep; at most 32 are accepted"})
+    assert (status, answer) == (400, {"error": "the body nests more than 32 levels deep"})
     assert [r.exc_info for r in refusals(caplog)] == [None]
     assert connector.deliveries == []
 
