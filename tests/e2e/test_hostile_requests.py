@@ -401,3 +401,24 @@ async def test_a_request_aiohttp_cannot_parse_is_400_with_one_log_line(bot, capl
 
     assert status_line.split(b" ")[1] == b"400"
     assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
+async def test_a_token_response_event_with_no_sign_in_waiting_posts_nothing(bot, teams, connector):
+    event = teams.activity(ANNA, None, type="event", name="tokens/response", value={"connectionName": "MSA", "token": "stale"})
+
+    response = await teams.post(bot.url, event)
+
+    assert response.status == 201
+    assert connector.deliveries == []
+
+
+async def test_a_token_response_event_while_a_sign_in_waits_reaches_the_sign_in(bot, teams, connector, token_service, graph):
+    prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
+    await teams.say(bot.url, JONAS, "link my MSA")
+    before = len(connector.accepted(JONAS.conversation_id))
+    event = teams.activity(JONAS, None, type="event", name="tokens/response", value={"connectionName": "MSA", "token": "msa-token"})
+
+    response = await teams.post(bot.url, event)
+
+    assert response.status == 201
+    assert len(connector.accepted(JONAS.conversation_id)) == before + 1  # the prompt ended, and the dialog said how
