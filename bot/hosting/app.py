@@ -76,10 +76,11 @@ class _OneLineParseErrors(logging.Filter):
 _PARSE_ERRORS = _OneLineParseErrors()
 
 
-def _refuse(request: web.Request, refusal: Refusal, headers: dict[str, str] | None = None) -> web.Response:
-    """Answer a request that never reaches the bot, with one log line (no stack, user content cut)."""
+def _refuse(request: web.Request, refusal: Refusal, headers: dict[str, str] | None = None, answer: str | None = None) -> web.Response:
+    """Answer a request that never reaches the bot, with one log line (no stack, user content cut);
+    `answer` replaces the reason in the response (a forger learns only that the token failed)."""
     logger.warning("refused %s from %s: %s", refusal.status, request.remote, refusal.reason)
-    return web.json_response({"error": refusal.reason}, status=refusal.status, headers=headers)
+    return web.json_response({"error": answer or refusal.reason}, status=refusal.status, headers=headers)
 
 
 def parse_activity(body: object) -> Activity | str:
@@ -129,9 +130,9 @@ async def messages(request: web.Request) -> web.Response:
     try:
         authenticated = await parts.adapter.bot_framework_authentication.authenticate_request(activity, request.headers.get("Authorization", ""))
     except PermissionError as exc:
-        return _refuse(request, Refusal(401, f"unauthorized: {exc}"))
+        return _refuse(request, Refusal(401, f"unauthorized: {excerpt(exc)}"), answer="unauthorized")
     except SigningKeysUnavailable as exc:
-        return _refuse(request, Refusal(503, f"cannot verify the token now: {exc}"), headers={"Retry-After": str(exc.retry_after)})
+        return _refuse(request, Refusal(503, f"cannot verify the token now: {excerpt(exc, 200)}"), {"Retry-After": str(exc.retry_after)}, "cannot verify the token now")
     if not policy.local_mode and (refusal := policy.check(activity.service_url)) is not None:
         return _refuse(request, refusal)
     invoke_response = await parts.adapter.process_activity(authenticated, activity, parts.bot.on_turn)

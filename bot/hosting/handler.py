@@ -65,7 +65,8 @@ class CompetencyBot(TeamsActivityHandler):
         return invokes.unanswered(activity, await super().on_invoke_activity(turn_context), turn_context.turn_state)
 
     async def on_token_response_event(self, turn_context: TurnContext) -> None:
-        if await self._identify(turn_context) is not None:
+        """A token arriving when no sign-in waits for it (a stale or forged event) is ignored."""
+        if await self._identify(turn_context) is not None and await invokes.sign_in_waits(await self.dialogs.create_context(turn_context)):
             await self._run_dialog(turn_context)
 
     async def on_teams_signin_verify_state(self, turn_context: TurnContext) -> None:

@@ -88,6 +88,11 @@ def parse_body(raw: bytes) -> dict | Refusal:
         return Refusal(400, "the body must be a JSON object")
     if not shallow and _depth_exceeds(body):
         return Refusal(400, TOO_DEEP)
+    if b"\\u" in raw:  # an escape may be a lone surrogate: valid JSON, but no text (UTF-8 and the database refuse it)
+        try:
+            json.dumps(body, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            return Refusal(400, "the body holds a lone surrogate (\\ud800-\\udfff), which is not text")
     return body
 
 

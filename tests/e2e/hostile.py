@@ -157,7 +157,7 @@ class HostileTraffic:
         body[self.rng.choice(["channelData", "value", "entities", "attachments", "from"])] = "(deep)"
         opening, closing = self.rng.choice([(b"[", b"]"), (b'{"a":', b"}")])
         raw = json.dumps(body).encode().replace(b'"(deep)"', opening * depth + b"1" + closing * depth)
-        return self._request("deep nesting", raw, frozenset((400,)))
+        return self._request("deep nesting", raw, frozenset((400, 413)))  # 50,000 levels of {"a": are over 256 KB
 
     INVOKES = ("signin/verifyState", "signin/tokenExchange", "adaptiveCard/action", "composeExtension/query", "composeExtension/submitAction", "task/fetch", "fileConsent/invoke", "actionableMessage/executeAction", "tab/fetch", "config/fetch", "healthCheck", "", None)
 

@@ -60,7 +60,7 @@ async def test_json_nested_too_deep_is_refused_with_400_and_one_log_line(bot, te
     with caplog.at_level(logging.WARNING):
         status, answer = await post_raw(teams, bot.url, data, {"Content-Type": "application/json"})
 
-    assert (status, answer) == (400, {"error": f"the body nests {depth + 1} levels deep; at most 32 are accepted"})
+    assert (status, answer) == (400, {"error": "the body nests more than 32 levels deep"})
     assert [r.exc_info for r in refusals(caplog)] == [None]
     assert connector.deliveries == []
 
@@ -295,7 +295,7 @@ async def test_with_an_app_id_a_forged_token_is_refused_with_401_never_500(authe
     with caplog.at_level(logging.WARNING):
         response = await teams.post(authenticated_bot.url, typing(teams), {"Authorization": f"Bearer {token}"})
 
-    assert response.status == 401
+    assert (response.status, await response.json()) == (401, {"error": "unauthorized"})  # why: in the log only
     assert [r.exc_info for r in refusals(caplog)] == [None]
     assert connector.deliveries == []
 
@@ -356,3 +356,69 @@ async def test_a_hanging_key_fetch_never_blocks_the_loop_and_ends_in_503(authent
     assert healthy == 200
     assert pending_while_healthy
     assert response.status == 503
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_key_set_backs_off_doubling_then_recovers_and_keeps_old_keys_when_a_refresh_fails(signing_service):
+    clock = Clock()
+    keys = signing_keys.KeySet(signing_service.metadata_url, clock=clock)
+    signing_service.refuse = True
+    waits = []
+    for _ in range(3):
+        with pytest.raises(signing_keys.SigningKeysUnavailable) as unavailable:
+            await keys.get("key-1")
+        waits.append(unavailable.value.retry_after)
+        clock.now += unavailable.value.retry_after
+    signing_service.refuse = False
+    found = await keys.get("key-1")
+    signing_service.refuse = True
+    clock.now += signing_keys.MAX_AGE + 1  # stale: a refresh is due, and fails
+    still = await keys.get("key-1")
+
+    assert waits == [1, 2, 4]
+    assert found.endorsements == ["msteams"]
+    assert still is found
+    assert keys.failures == 1 and keys.retry_at == clock.now + 1
+
+
+@pytest.mark.parametrize("head", [b"Content-Length: abc", b"Transfer-Encoding: chunked\r\nContent-Length: 5", b"Bad Header Line"], ids=["length-not-a-number", "length-and-chunked", "no-colon"])
+async def test_a_request_aiohttp_cannot_parse_is_400_with_one_log_line(bot, caplog, head):
+    host, port = bot.url.removeprefix("http://").split(":")
+    with caplog.at_level(logging.DEBUG, logger="aiohttp.server"):
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n" + head + b"\r\n\r\n{}")
+        await writer.drain()
+        status_line = await reader.readline()
+        writer.close()
+        await writer.wait_closed()
+
+    assert status_line.split(b" ")[1] == b"400"
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
+async def test_a_token_response_event_with_no_sign_in_waiting_posts_nothing(bot, teams, connector):
+    event = teams.activity(ANNA, None, type="event", name="tokens/response", value={"connectionName": "MSA", "token": "stale"})
+
+    response = await teams.post(bot.url, event)
+
+    assert response.status == 201
+    assert connector.deliveries == []
+
+
+async def test_a_token_response_event_while_a_sign_in_waits_reaches_the_sign_in(bot, teams, connector, token_service, graph):
+    prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
+    await teams.say(bot.url, JONAS, "link my MSA")
+    before = len(connector.accepted(JONAS.conversation_id))
+    event = teams.activity(JONAS, None, type="event", name="tokens/response", value={"connectionName": "MSA", "token": "msa-token"})
+
+    response = await teams.post(bot.url, event)
+
+    assert response.status == 201
+    assert len(connector.accepted(JONAS.conversation_id)) == before + 1  # the prompt ended, and the dialog said how

@@ -43,7 +43,11 @@ def test_a_body_nested_deeper_than_the_bound_is_refused_before_anything_recurses
     assert parse_body(raw) == Refusal(400, f"the body nests more than {MAX_DEPTH} levels deep")
 
 
-@pytest.mark.parametrize(("raw", "reason"), [(b"{", "the body is not JSON"), (b"\xff\xfe", "the body is not JSON"), (b"[]", "the body must be a JSON object")])
+def test_an_escaped_surrogate_pair_is_text():
+    assert parse_body(b'{"text": "\\ud83d\\ude00"}') == {"text": "\U0001f600"}
+
+
+@pytest.mark.parametrize(("raw", "reason"), [(b'{"text": "\\ud800"}', "the body holds a lone surrogate (\\ud800-\\udfff), which is not text"), (b'{"text": "\\udfff x"}', "the body holds a lone surrogate (\\ud800-\\udfff), which is not text"), (b"{", "the body is not JSON"), (b"\xff\xfe", "the body is not JSON"), (b"[]", "the body must be a JSON object")])
 def test_a_body_that_is_not_a_json_object_is_refused(raw, reason):
     assert parse_body(raw) == Refusal(400, reason)
 
