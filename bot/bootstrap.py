@@ -25,6 +25,7 @@ from bot.hosting.personal_chat import StoredPersonalChat
 from bot.connector.sdk_fixes import apply_sdk_fixes
 from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
+from dialogs.recognizer import prepare as prepare_recognizer
 from dialogs.ports import AccountDirectory
 from services.assistant import Assistant, Clock, utc_now
 from services.persistence.database import create_engine, session_factory, upgrade_database
@@ -97,6 +98,7 @@ def build_adapter(services: Services, conversation_state: ConversationState | No
 
 def build_bot(services: Services, directory: AccountDirectory | None = None, policy: SendPolicy | None = None) -> BotParts:
     settings = services.settings
+    prepare_recognizer()  # once per process, before the first turn rather than during it
     http = None
     if directory is None:
         http = aiohttp.ClientSession()

@@ -25,7 +25,9 @@ from collections.abc import Iterable
 
 from dialogs.word_forms import stem
 
-_MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+# A mention's name holds no "<": so each unclosed "<at>" is scanned only to the next tag, never to the
+# end of the text (".*?" made 5,000 unclosed tags quadratic: 1.7 s).
+_MENTION_TAG = re.compile(r"<at>[^<]*</at>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]{0,200}>")
 _LEADING_AT = re.compile(r"^\s*@\S+")
 _APOSTROPHES = re.compile(r"['’`´]")
