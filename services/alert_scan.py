@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.domain.alert_causes import AlertCause, find_alert_causes
 from services.domain.scan_validity import findings_valid_until
 from services.domain.organization import OrganizationEvaluation
-from services.persistence.evaluation_cache import CachedEvaluation
+from services.evaluation_cache import CachedEvaluation
 from services.progress import progress_entry
 from services.persistence.tables import (
     AlertCauseRow,

@@ -11,10 +11,11 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.persistence.repository import UserRecord, user_record
+from services.persistence.repository import user_record
 from services.persistence.tables import BotStateRow, CatalogRow, ConversationReferenceRow, OrganizationRow, OrganizationVersionRow, UserPreferenceRow, UserRow
 from services.persistence.versions import remember_stamp
 from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.records import UserRecord
 
 
 @dataclass(frozen=True)

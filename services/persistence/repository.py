@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -34,25 +33,9 @@ from services.persistence.tables import (
     OverrideRow,
     UserRow,
 )
+from services.records import UserRecord
 
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    """A user as the conversation layer needs them: who, where, and may they see the organisation."""
-
-    id: str
-    organization_id: str
-    display_name: str
-    roles: frozenset[str]
-    locale: str | None
-    aad_object_id: str | None
-    upn: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
 
 
 def user_record(row: UserRow) -> UserRecord:

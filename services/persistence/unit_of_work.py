@@ -6,7 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.persistence.evaluation_cache import EvaluationCache
+from services.evaluation_cache import EvaluationCache
 from services.persistence.repository import CatalogCache, Repository
 
 
