@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -33,6 +34,7 @@ from services.persistence.tables import (
     OverrideRow,
     UserRow,
 )
+from services.persistence.versions import bump_versions
 from services.records import UserRecord
 
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
@@ -98,6 +100,13 @@ class Repository:
 
     async def organization_ids(self) -> list[str]:
         return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))
+
+    async def organization_name(self, organization_id: str) -> str | None:
+        return await self.session.scalar(select(OrganizationRow.name).where(OrganizationRow.id == organization_id))
+
+    async def bump_versions(self, organization_ids: Iterable[str]) -> None:
+        """The organisations' data changed in this unit of work: cached evaluations of them are stale."""
+        await bump_versions(self.session, organization_ids)
 
     async def organization_for_tenant(self, tenant_id: str) -> str | None:
         return await self.session.scalar(select(OrganizationRow.id).where(OrganizationRow.tenant_id == tenant_id).limit(1))

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.evaluation_cache import EvaluationCache
+from services.persistence.links import LinkRepository
 from services.persistence.repository import CatalogCache, Repository
 
 
@@ -18,6 +19,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.repository = Repository(self.session, self._catalogs)
+        self.links = LinkRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -1,0 +1,120 @@
+"""A unit of work over in-memory repositories: the same methods as `services/persistence/`, kept in
+dictionaries and lists, so a use case's rules run in a unit test without a database.
+
+Each fake answers as its real counterpart does for the cases the tests exercise; the integration
+tests run the same use cases against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import TracebackType
+
+from services.domain.catalog import Catalog
+from services.evaluation_cache import EvaluationCache
+from services.persistence.links import StoredLink
+from services.records import UserRecord
+
+
+class FakeRepository:
+    """Organisations, their users and the active catalog."""
+
+    def __init__(self, catalog: Catalog):
+        self.active = catalog
+        self.users: dict[str, UserRecord] = {}
+        self.organizations: dict[str, str] = {}  # id -> name
+        self.versions: dict[str, int] = {}
+
+    def add_user(self, user: UserRecord, organization_name: str | None = None) -> UserRecord:
+        self.users[user.id] = user
+        self.organizations.setdefault(user.organization_id, organization_name or user.organization_id)
+        return user
+
+    async def active_catalog(self) -> Catalog:
+        return self.active
+
+    async def user(self, user_id: str) -> UserRecord | None:
+        return self.users.get(user_id)
+
+    async def organization_name(self, organization_id: str) -> str | None:
+        return self.organizations.get(organization_id)
+
+    async def organization_ids(self) -> list[str]:
+        return sorted(self.organizations)
+
+    async def bump_versions(self, organization_ids: Iterable[str]) -> None:
+        for organization_id in set(organization_ids):
+            self.versions[organization_id] = self.versions.get(organization_id, 0) + 1
+
+
+@dataclass
+class FakeLinkRepository:
+    links: dict[tuple[str, str], StoredLink] = field(default_factory=dict)  # (user id, msa) -> link
+    events: list[tuple[str, str, str, datetime]] = field(default_factory=list)  # (msa, user, organisation, when)
+    organization_of: dict[str, str] = field(default_factory=dict)  # user id -> organisation
+
+    async def link(self, user_id: str, msa: str) -> StoredLink | None:
+        return self.links.get((user_id, msa))
+
+    async def save_link(self, user_id: str, msa: str, purpose: str, linked_at: datetime) -> None:
+        self.links[(user_id, msa)] = StoredLink(user_id, msa, purpose, linked_at, None, self.organization_of.get(user_id, ""))
+
+    async def add_link_event(self, msa: str, user_id: str, organization_id: str, linked_at: datetime) -> None:
+        self.events.append((msa, user_id, organization_id, linked_at))
+
+    async def last_linked_at(self, msa: str) -> datetime | None:
+        times = [e[3] for e in self.events if e[0] == msa] + [link.linked_at for link in self.links.values() if link.msa == msa]
+        return max(times, default=None)
+
+    async def link_events_after(self, msa: str, after: datetime) -> list[datetime]:
+        return sorted(e[3] for e in self.events if e[0] == msa and e[3] > after)
+
+    async def links_of(self, msas: Sequence[str]) -> list[StoredLink]:
+        wanted = set(msas)
+        return [replace(link, organization_id=self.organization_of[link.user_id]) for link in self.links.values() if link.msa in wanted]
+
+    async def set_dissolved(self, changes: Sequence[tuple[str, str, datetime | None]]) -> None:
+        for user_id, msa, at in changes:
+            self.links[(user_id, msa)] = replace(self.links[(user_id, msa)], dissolved_at=at)
+
+    async def current_association(self, msa: str) -> tuple[str, str] | None:
+        live = [link for link in self.links.values() if link.msa == msa and link.dissolved_at is None]
+        if not live:
+            return None
+        newest = max(live, key=lambda link: (link.linked_at, link.user_id))
+        return newest.user_id, self.organization_of[newest.user_id]
+
+
+class FakeUnitOfWork:
+    def __init__(self, factory: FakeUnitOfWorkFactory):
+        self.repository = factory.repository
+        self.links = factory.links
+        self._factory = factory
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._factory.opened += 1
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        return None
+
+    async def commit(self) -> None:
+        self._factory.commits += 1
+
+
+class FakeUnitOfWorkFactory:
+    """What use cases receive in unit tests; counts the units of work opened and committed."""
+
+    def __init__(self, catalog: Catalog):
+        self.repository = FakeRepository(catalog)
+        self.links = FakeLinkRepository()
+        self.evaluations = EvaluationCache()
+        self.opened = self.commits = 0
+
+    def add_user(self, user: UserRecord, organization_name: str | None = None) -> UserRecord:
+        self.links.organization_of[user.id] = user.organization_id
+        return self.repository.add_user(user, organization_name)
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
