@@ -71,7 +71,7 @@ async def import_dataset(
                 touched |= organizations
                 written += changed
             counts[section] = len(rows)
-        dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
+        dissolved, moved_from = await dissolve_superseded_links(uow.links, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
         touched |= moved_from
         if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
             await bump_versions(session, touched)

@@ -69,7 +69,7 @@ async def link_msa(uows: UnitOfWorkFactory, user_id: str, msa: str, now: datetim
         stored_purpose = purpose if existing is None or existing.purpose == purpose else "both"
         await uow.links.save_link(user_id, key, stored_purpose, now)
         await uow.links.add_link_event(key, user_id, user.organization_id, now)
-        _, left = await dissolve_superseded_links(uow.session, {key})
+        _, left = await dissolve_superseded_links(uow.links, {key})
         await uow.repository.bump_versions({user.organization_id, *left})
         await uow.commit()
     logger.info("msa linked", extra={"user": user_id, "organization": user.organization_id, "left": sorted(left)})

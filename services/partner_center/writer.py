@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.associations import dissolve_superseded_links
+from services.persistence.links import LinkRepository
 from services.domain.catalog import Catalog, MetricRequirement
 from services.errors import DatasetError
 from services.importer import replace_children, upsert
@@ -85,7 +86,7 @@ class ExportWriter:
         for i, c in enumerate(chunk):
             if user_ids[i] not in new_users and (user_ids[i], c.msa) not in new_links and i not in changed_achievements:
                 self.unchanged_rows += 1
-        dissolved, moved_from = await dissolve_superseded_links(self.session, set(msas))
+        dissolved, moved_from = await dissolve_superseded_links(LinkRepository(self.session), set(msas))
         self.dissolved += dissolved
         self.touched |= moved_from
 

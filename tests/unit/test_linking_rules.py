@@ -7,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.errors import LinkRefused, UnknownUser
+from services.associations import superseded
 from services.linking import association_of, link_msa
+from services.persistence.links import StoredLink
 from services.records import UserRecord
 from tests.builders import catalog
 from tests.fakes.unit_of_work import FakeUnitOfWorkFactory
@@ -96,3 +98,17 @@ async def test_linking_elsewhere_moves_the_msa_and_bumps_both_organisations_in_o
 async def test_an_unknown_user_cannot_link():
     with pytest.raises(UnknownUser):
         await link_msa(uows_with(), "nobody", "m@example.com", NOW)
+
+
+def test_of_two_links_made_at_the_same_moment_the_greater_user_id_counts_and_a_dissolved_newest_counts_again():
+    at = NOW - timedelta(days=3)
+    stored = [
+        StoredLink("ann", "m", "both", at, None, "A"),
+        StoredLink("bea", "m", "both", at, at, "B"),  # the newest by the tie-break, dissolved before
+        StoredLink("ann2", "m", "both", at - timedelta(days=1), None, "A"),  # older still
+    ]
+
+    changes, left = superseded(stored)
+
+    assert changes == [("ann", "m", at), ("bea", "m", None), ("ann2", "m", at)]
+    assert left == {"A"}
