@@ -1,8 +1,9 @@
-"""What the dialogs receive about people: plain, frozen records, free of any ORM object."""
+"""What the dialogs and the alert sender receive: plain, frozen records, free of any ORM object."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,3 +21,21 @@ class UserRecord:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+
+@dataclass(frozen=True)
+class DueDelivery:
+    """An alert delivery claimed for sending, with everything the sender needs to send it."""
+
+    id: int
+    user_id: str
+    conversation_id: str
+    tenant_id: str
+    organization_id: str
+    organization_name: str
+    reference: dict[str, Any]
+    locale: str | None
+    time_zone: str | None  # the recipient's, as Teams last told it; None: UTC
+    kind: str
+    details: dict[str, Any]
+    attempts: int

@@ -7,7 +7,10 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.evaluation_cache import EvaluationCache
+from services.persistence.alerts import AlertRepository
+from services.persistence.conversations import ConversationRepository
 from services.persistence.links import LinkRepository
+from services.persistence.outbox import OutboxRepository
 from services.persistence.repository import CatalogCache, Repository
 
 
@@ -20,6 +23,9 @@ class UnitOfWork:
         self.session = self._sessions()
         self.repository = Repository(self.session, self._catalogs)
         self.links = LinkRepository(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
