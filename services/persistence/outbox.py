@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.persistence.tables import AlertCauseRow, AlertDeliveryRow, ConversationReferenceRow, OrganizationRow
@@ -45,7 +45,9 @@ class OutboxRepository:
         rows = (await self._session.execute(
             select(AlertDeliveryRow, AlertCauseRow, ConversationReferenceRow, OrganizationRow)
             .join(AlertCauseRow, AlertCauseRow.id == AlertDeliveryRow.cause_id)
-            .join(ConversationReferenceRow, and_(ConversationReferenceRow.user_id == AlertDeliveryRow.user_id, ConversationReferenceRow.conversation_id == AlertDeliveryRow.conversation_id))
+            .join(ConversationReferenceRow, and_(
+                ConversationReferenceRow.user_id == AlertDeliveryRow.user_id, ConversationReferenceRow.conversation_id == AlertDeliveryRow.conversation_id
+            ))
             .join(OrganizationRow, OrganizationRow.id == AlertCauseRow.organization_id)
             .where(AlertDeliveryRow.id.in_(delivery_ids))
             .order_by(AlertDeliveryRow.id)
@@ -70,11 +72,11 @@ class OutboxRepository:
 
     async def update_claimed(self, delivery_id: int, worker: str, **values: Any) -> bool:
         """Change a delivery only while `worker` still holds its claim; False: it does not."""
-        result = await self._session.execute(
+        result = cast(CursorResult[Any], await self._session.execute(
             update(AlertDeliveryRow)
             .where(AlertDeliveryRow.id == delivery_id, AlertDeliveryRow.state == "claimed", AlertDeliveryRow.claimed_by == worker)
             .values(**values)
-        )
+        ))
         return result.rowcount == 1
 
     async def give_up_pending(self, user_id: str, conversation_id: str, status: str) -> None:
@@ -92,7 +94,7 @@ class OutboxRepository:
             .where(AlertDeliveryRow.cause_id.in_(cause_ids))
             .order_by(AlertDeliveryRow.id)
         )
-        return [tuple(row) for row in rows]
+        return [(cause_id, user_id, state, attempts, status) for cause_id, user_id, state, attempts, status in rows]
 
     async def next_due_at(self) -> datetime | None:
         return await self._session.scalar(select(func.min(AlertDeliveryRow.next_attempt_at)).where(AlertDeliveryRow.state == "pending"))
