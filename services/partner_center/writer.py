@@ -15,7 +15,7 @@ from services.associations import dissolve_superseded_links
 from services.persistence.links import LinkRepository
 from services.domain.catalog import Catalog, MetricRequirement
 from services.errors import DatasetError
-from services.importer import replace_children, upsert
+from services.persistence.imports import replace_children, upsert
 from services.partner_center.csv_file import problem
 from services.partner_center.performance import MetricMonth
 from services.partner_center.status import HeldRow

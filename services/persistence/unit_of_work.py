@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.evaluation_cache import EvaluationCache
 from services.persistence.alerts import AlertRepository
 from services.persistence.conversations import ConversationRepository
+from services.persistence.imports import ImportRepository
 from services.persistence.links import LinkRepository
 from services.persistence.outbox import OutboxRepository
 from services.persistence.repository import CatalogCache, Repository
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.links = LinkRepository(self.session)
         self.alerts = AlertRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.imports = ImportRepository(self.session)
         self.conversations = ConversationRepository(self.session)
         return self
 
