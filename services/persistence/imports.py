@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, or_, select, tuple_
+from sqlalchemy import CursorResult, Table, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,3 +122,61 @@ class ImportRepository:
 
     async def write_overrides(self, rows: Rows, report: Progress | None = None) -> int:
         return await upsert(self._session, OverrideRow, rows, section="overrides", report=report)
+
+    # --- what the Partner Center import compares its rows with --------------------------------
+
+    async def add_links(self, rows: Rows) -> int:
+        """Insert links not stored yet; a stored link is kept as it is (the bot or R4 may have moved it)."""
+        return await upsert(self._session, MsaLinkRow, rows, keep=("purpose", "linked_at", "dissolved_at"))
+
+    async def users_by_aad_object_id(self, organization_ids: Sequence[str], aad_object_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(user id, organisation, AAD object id) of the organisations' users with one of these ids."""
+        rows = await self._session.execute(
+            select(UserRow.id, UserRow.organization_id, UserRow.aad_object_id)
+            .where(UserRow.organization_id.in_(organization_ids), UserRow.aad_object_id.in_(aad_object_ids))
+        )
+        return [(r.id, r.organization_id, r.aad_object_id) for r in rows]
+
+    async def users_by_upn(self, organization_ids: Sequence[str], lowercase_upns: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(user id, organisation, UPN) of the organisations' users whose UPN, lowercased, is one of these."""
+        rows = await self._session.execute(
+            select(UserRow.id, UserRow.organization_id, UserRow.upn)
+            .where(UserRow.organization_id.in_(organization_ids), func.lower(UserRow.upn).in_(lowercase_upns))
+        )
+        return [(r.id, r.organization_id, r.upn) for r in rows]
+
+    async def achievements_of(self, msas: Sequence[str]) -> dict[tuple[str, str, datetime], tuple[datetime | None, str | None]]:
+        """(msa, code, earned at) -> (expires at, kind) of the achievements stored for these MSAs."""
+        rows = await self._session.execute(
+            select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind)
+            .where(AchievementRow.msa.in_(msas))
+        )
+        return {(r.msa, r.code, r.earned_at): (r.expires_at, r.kind) for r in rows}
+
+    async def metric_values(self, organization_id: str, metrics: Sequence[str]) -> dict[tuple[str, str], float]:
+        """(metric, month) -> value stored for the organisation."""
+        rows = await self._session.execute(
+            select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value)
+            .where(MetricValueRow.organization_id == organization_id, MetricValueRow.metric.in_(metrics))
+        )
+        return {(r.metric, r.month): r.value for r in rows}
+
+    async def market(self, organization_id: str) -> str | None:
+        return await self._session.scalar(select(OrganizationRow.market).where(OrganizationRow.id == organization_id))
+
+    async def held_levels(self, organization_id: str) -> dict[tuple[str, str], date | None]:
+        """(competency, level) -> held since, as stored for the organisation."""
+        rows = await self._session.execute(
+            select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization_id)
+        )
+        return {(r.competency, r.level): r.since for r in rows}
+
+    async def set_membership(self, organization_id: str, level: str, expires_on: date | None) -> int:
+        """Store the membership unless it is stored so already; returns 1 if it changed, else 0."""
+        result = cast(CursorResult[Any], await self._session.execute(
+            update(OrganizationRow)
+            .where(OrganizationRow.id == organization_id)
+            .where((OrganizationRow.membership_level.is_distinct_from(level)) | (OrganizationRow.membership_expires_on.is_distinct_from(expires_on)))
+            .values(membership_level=level, membership_expires_on=expires_on)
+        ))
+        return result.rowcount
