@@ -13,6 +13,7 @@ from types import TracebackType
 
 from services.domain.catalog import Catalog
 from services.evaluation_cache import EvaluationCache
+from services.persistence.conversations import StoredMeeting, StoredReference
 from services.persistence.links import StoredLink
 from services.records import UserRecord
 
@@ -86,10 +87,53 @@ class FakeLinkRepository:
         return newest.user_id, self.organization_of[newest.user_id]
 
 
+@dataclass
+class FakeConversationRepository:
+    members: dict[tuple[str, str], tuple[UserRecord, str]] = field(default_factory=dict)  # (tenant, aad id) -> (user, org name)
+    references: dict[tuple[str, str], StoredReference] = field(default_factory=dict)  # (user id, conversation id)
+    muted: dict[str, bool] = field(default_factory=dict)
+    saved: int = 0  # how many times a reference was written
+
+    async def member(self, tenant_id: str, aad_object_id: str) -> tuple[UserRecord, str] | None:
+        return self.members.get((tenant_id, aad_object_id))
+
+    async def meeting(self, tenant_id: str, aad_object_id: str, conversation_id: str, state_key: str | None) -> StoredMeeting | None:
+        found = self.members.get((tenant_id, aad_object_id))
+        if found is None:
+            return None
+        user, name = found
+        return StoredMeeting(user, name, self.references.get((user.id, conversation_id)), 0, 0, None)
+
+    async def save_reference(
+        self, user_id: str, conversation_id: str, organization_id: str, personal: bool, reference: str,
+        locale: str | None, time_zone: str | None, now: datetime,
+    ) -> None:
+        before = self.references.get((user_id, conversation_id))
+        self.references[(user_id, conversation_id)] = StoredReference(
+            reference, personal, locale if locale is not None or before is None else before.locale,
+            time_zone if time_zone is not None or before is None else before.time_zone, now, None,
+        )
+        self.saved += 1
+
+    async def personal_reference(self, user_id: str) -> str | None:
+        live = [(r.updated_at, r.reference) for (user, _), r in self.references.items() if user == user_id and r.personal and r.dead_at is None]
+        return max(live)[1] if live else None
+
+    async def mark_dead(self, user_id: str, conversation_id: str, now: datetime) -> None:
+        self.references[(user_id, conversation_id)] = replace(self.references[(user_id, conversation_id)], dead_at=now)
+
+    async def alerts_muted(self, user_id: str) -> bool | None:
+        return self.muted.get(user_id)
+
+    async def set_alerts_muted(self, user_id: str, muted: bool, now: datetime) -> None:
+        self.muted[user_id] = muted
+
+
 class FakeUnitOfWork:
     def __init__(self, factory: FakeUnitOfWorkFactory):
         self.repository = factory.repository
         self.links = factory.links
+        self.conversations = factory.conversations
         self._factory = factory
 
     async def __aenter__(self) -> FakeUnitOfWork:
@@ -109,11 +153,15 @@ class FakeUnitOfWorkFactory:
     def __init__(self, catalog: Catalog):
         self.repository = FakeRepository(catalog)
         self.links = FakeLinkRepository()
+        self.conversations = FakeConversationRepository()
         self.evaluations = EvaluationCache()
         self.opened = self.commits = 0
 
-    def add_user(self, user: UserRecord, organization_name: str | None = None) -> UserRecord:
+    def add_user(self, user: UserRecord, organization_name: str | None = None, tenant_id: str | None = None) -> UserRecord:
+        """A user of an organisation; with a tenant and an AAD object id, one Teams can bring."""
         self.links.organization_of[user.id] = user.organization_id
+        if tenant_id is not None and user.aad_object_id is not None:
+            self.conversations.members[(tenant_id, user.aad_object_id)] = (user, organization_name or user.organization_id)
         return self.repository.add_user(user, organization_name)
 
     def __call__(self) -> FakeUnitOfWork:
