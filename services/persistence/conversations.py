@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -48,6 +48,18 @@ class StoredMeeting:
     data_version: int
     catalog_id: int
     state: tuple[str, str] | None  # (document, e_tag) of the dialog state asked for, if stored
+
+
+@dataclass(frozen=True)
+class PersonalConversation:
+    """A live personal chat of a user with the bot, and what decides whether alerts go there."""
+
+    user_id: str
+    roles: frozenset[str]
+    left_on: date | None
+    conversation_id: str
+    updated_at: datetime
+    alerts_muted: bool
 
 
 class ConversationRepository:
@@ -105,6 +117,22 @@ class ConversationRepository:
             .order_by(ConversationReferenceRow.updated_at.desc())
             .limit(1)
         )
+
+    async def live_personal_conversations(self, organization_id: str) -> list[PersonalConversation]:
+        """Every live personal conversation the bot has with a user of the organisation."""
+        rows = await self._session.execute(
+            select(
+                UserRow.id, UserRow.roles, UserRow.left_on,
+                ConversationReferenceRow.conversation_id, ConversationReferenceRow.updated_at, UserPreferenceRow.alerts_muted,
+            )
+            .join(ConversationReferenceRow, ConversationReferenceRow.user_id == UserRow.id)
+            .outerjoin(UserPreferenceRow, UserPreferenceRow.user_id == UserRow.id)
+            .where(UserRow.organization_id == organization_id, ConversationReferenceRow.personal.is_(True), ConversationReferenceRow.dead_at.is_(None))
+        )
+        return [
+            PersonalConversation(user_id, frozenset(roles.split(",")), left_on, conversation_id, updated_at, bool(muted))
+            for user_id, roles, left_on, conversation_id, updated_at, muted in rows
+        ]
 
     async def mark_dead(self, user_id: str, conversation_id: str, now: datetime) -> None:
         """The bot was removed from that conversation: nothing is sent there any more."""

@@ -96,5 +96,22 @@ class OutboxRepository:
         )
         return [(cause_id, user_id, state, attempts, status) for cause_id, user_id, state, attempts, status in rows]
 
+    async def queued_for(self, cause_ids: Sequence[int]) -> set[tuple[int, str]]:
+        """(cause id, user id) of every delivery already queued for these causes, in any state."""
+        if not cause_ids:
+            return set()
+        rows = await self._session.execute(select(AlertDeliveryRow.cause_id, AlertDeliveryRow.user_id).where(AlertDeliveryRow.cause_id.in_(cause_ids)))
+        return {(cause_id, user_id) for cause_id, user_id in rows}
+
+    async def queue(self, deliveries: Sequence[tuple[int, str, str]], now: datetime) -> None:
+        """A pending delivery, due at `now`, for each (cause id, user id, conversation id) (flushed)."""
+        self._session.add_all(
+            AlertDeliveryRow(
+                cause_id=cause_id, user_id=user_id, conversation_id=conversation_id, state="pending", attempts=0, next_attempt_at=now, created_at=now
+            )
+            for cause_id, user_id, conversation_id in deliveries
+        )
+        await self._session.flush()
+
     async def next_due_at(self) -> datetime | None:
         return await self._session.scalar(select(func.min(AlertDeliveryRow.next_attempt_at)).where(AlertDeliveryRow.state == "pending"))

@@ -40,6 +40,10 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
 
+    async def rollback(self) -> None:
+        """Undo what this unit of work wrote (after a failed commit: a concurrent writer won)."""
+        await self.session.rollback()
+
 
 class UnitOfWorkFactory:
     """What services receive: call it for a fresh unit of work."""

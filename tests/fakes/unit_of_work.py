@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 
 from services.domain.catalog import Catalog
 from services.evaluation_cache import EvaluationCache
-from services.persistence.conversations import StoredMeeting, StoredReference
+from services.persistence.conversations import PersonalConversation, StoredMeeting, StoredReference
 from services.persistence.links import StoredLink
 from services.records import UserRecord
 
@@ -92,6 +92,7 @@ class FakeConversationRepository:
     members: dict[tuple[str, str], tuple[UserRecord, str]] = field(default_factory=dict)  # (tenant, aad id) -> (user, org name)
     references: dict[tuple[str, str], StoredReference] = field(default_factory=dict)  # (user id, conversation id)
     muted: dict[str, bool] = field(default_factory=dict)
+    left_on: dict[str, date] = field(default_factory=dict)  # user id -> the day they left
     saved: int = 0  # how many times a reference was written
 
     async def member(self, tenant_id: str, aad_object_id: str) -> tuple[UserRecord, str] | None:
@@ -119,6 +120,14 @@ class FakeConversationRepository:
         live = [(r.updated_at, r.reference) for (user, _), r in self.references.items() if user == user_id and r.personal and r.dead_at is None]
         return max(live)[1] if live else None
 
+    async def live_personal_conversations(self, organization_id: str) -> list[PersonalConversation]:
+        users = {user.id: user for user, _ in self.members.values() if user.organization_id == organization_id}
+        return [
+            PersonalConversation(user_id, users[user_id].roles, self.left_on.get(user_id), conversation_id, r.updated_at, self.muted.get(user_id, False))
+            for (user_id, conversation_id), r in self.references.items()
+            if user_id in users and r.personal and r.dead_at is None
+        ]
+
     async def mark_dead(self, user_id: str, conversation_id: str, now: datetime) -> None:
         self.references[(user_id, conversation_id)] = replace(self.references[(user_id, conversation_id)], dead_at=now)
 
@@ -129,11 +138,37 @@ class FakeConversationRepository:
         self.muted[user_id] = muted
 
 
+@dataclass
+class FakeAlertRepository:
+    causes: dict[int, tuple[str, str, int, datetime | None]] = field(default_factory=dict)  # id -> (organisation, key, occurrence, cleared at)
+
+    def add(self, organization_id: str, key: str, occurrence: int = 1, cleared_at: datetime | None = None) -> int:
+        cause_id = len(self.causes) + 1
+        self.causes[cause_id] = (organization_id, key, occurrence, cleared_at)
+        return cause_id
+
+    async def active_causes(self, organization_id: str) -> dict[str, int]:
+        return {key: i for i, (org, key, _, cleared) in self.causes.items() if org == organization_id and cleared is None}
+
+
+@dataclass
+class FakeOutboxRepository:
+    deliveries: list[tuple[int, str, str, datetime]] = field(default_factory=list)  # (cause, user, conversation, due)
+
+    async def queued_for(self, cause_ids: Sequence[int]) -> set[tuple[int, str]]:
+        return {(cause, user) for cause, user, _, _ in self.deliveries if cause in cause_ids}
+
+    async def queue(self, deliveries: Sequence[tuple[int, str, str]], now: datetime) -> None:
+        self.deliveries += [(cause, user, conversation, now) for cause, user, conversation in deliveries]
+
+
 class FakeUnitOfWork:
     def __init__(self, factory: FakeUnitOfWorkFactory):
         self.repository = factory.repository
         self.links = factory.links
         self.conversations = factory.conversations
+        self.alerts = factory.alerts
+        self.outbox = factory.outbox
         self._factory = factory
 
     async def __aenter__(self) -> FakeUnitOfWork:
@@ -146,6 +181,9 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         self._factory.commits += 1
 
+    async def rollback(self) -> None:
+        self._factory.rollbacks += 1
+
 
 class FakeUnitOfWorkFactory:
     """What use cases receive in unit tests; counts the units of work opened and committed."""
@@ -154,8 +192,10 @@ class FakeUnitOfWorkFactory:
         self.repository = FakeRepository(catalog)
         self.links = FakeLinkRepository()
         self.conversations = FakeConversationRepository()
+        self.alerts = FakeAlertRepository()
+        self.outbox = FakeOutboxRepository()
         self.evaluations = EvaluationCache()
-        self.opened = self.commits = 0
+        self.opened = self.commits = self.rollbacks = 0
 
     def add_user(self, user: UserRecord, organization_name: str | None = None, tenant_id: str | None = None) -> UserRecord:
         """A user of an organisation; with a tenant and an AAD object id, one Teams can bring."""

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.errors import LinkRefused, UnknownUser
 from services.associations import superseded
+from services.errors import LinkRefused, UnknownUser
 from services.linking import association_of, link_msa
 from services.persistence.links import StoredLink
 from services.records import UserRecord
