@@ -37,6 +37,8 @@ async def progress_entry(
     if known is not None:
         version, catalog_id = known
     else:
+        # Its own short unit of work, not the loading one: a turn that finds the cache stale may wait
+        # below for another turn's evaluation, and must not hold a connection meanwhile.
         async with uows() as uow:
             version, catalog_id = await uow.repository.data_stamp(organization_id)
     stamp = (key, version, catalog_id)
