@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import TracebackType
+from typing import Any
 
 from services.domain.catalog import Catalog
 from services.evaluation_cache import EvaluationCache
@@ -154,12 +155,27 @@ class FakeAlertRepository:
 @dataclass
 class FakeOutboxRepository:
     deliveries: list[tuple[int, str, str, datetime]] = field(default_factory=list)  # (cause, user, conversation, due)
+    states: dict[int, dict[str, Any]] = field(default_factory=dict)  # delivery id (index + 1) -> its columns
+
+    async def update_claimed(self, delivery_id: int, worker: str, **values: Any) -> bool:
+        row = self.states.get(delivery_id)
+        if row is None or row["state"] != "claimed" or row["claimed_by"] != worker:
+            return False
+        row.update(values)
+        return True
+
+    async def give_up_pending(self, user_id: str, conversation_id: str, status: str) -> None:
+        for i, (_, user, conversation, _) in enumerate(self.deliveries, start=1):
+            if (user, conversation) == (user_id, conversation_id) and self.states[i]["state"] == "pending":
+                self.states[i].update(state="dead", last_status=status)
 
     async def queued_for(self, cause_ids: Sequence[int]) -> set[tuple[int, str]]:
         return {(cause, user) for cause, user, _, _ in self.deliveries if cause in cause_ids}
 
     async def queue(self, deliveries: Sequence[tuple[int, str, str]], now: datetime) -> None:
-        self.deliveries += [(cause, user, conversation, now) for cause, user, conversation in deliveries]
+        for cause, user, conversation in deliveries:
+            self.deliveries.append((cause, user, conversation, now))
+            self.states[len(self.deliveries)] = {"state": "pending", "claimed_by": None, "last_status": None}
 
 
 class FakeUnitOfWork:
