@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-from services.persistence.repository import UserRecord, user_record
-from services.persistence.tables import BotStateRow, CatalogRow, ConversationReferenceRow, OrganizationRow, OrganizationVersionRow, UserPreferenceRow, UserRow
-from services.persistence.versions import remember_stamp
+from services.persistence.conversations import StoredReference
 from services.persistence.unit_of_work import UnitOfWorkFactory
+from services.persistence.versions import remember_stamp
+from services.records import UserRecord
 
 
 @dataclass(frozen=True)
@@ -52,55 +49,17 @@ class Meeting:
     state: tuple[str, str] | None = None  # (document, e_tag) stored under `Sighting.state_key`, if any
 
 
-def _member_query(tenant_id: str, aad_object_id: str) -> Select:
-    return (
-        select(UserRow, OrganizationRow.name)
-        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
-        .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
-        .limit(1)
-    )
-
-
 async def find_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object_id: str | None) -> Member | None:
     """The organisation comes from the Teams tenant, the user from `aadObjectId`; both must match, so
     nobody reaches another tenant's data whatever they type."""
     if not tenant_id or not aad_object_id:
         return None
     async with uows() as uow:
-        row = (await uow.session.execute(_member_query(tenant_id, aad_object_id))).first()
-    if row is None:
+        found = await uow.conversations.member(tenant_id, aad_object_id)
+    if found is None:
         return None
-    user, name = row
-    return Member(user_record(user), user.organization_id, name)
-
-
-_USER = (UserRow.id, UserRow.organization_id, UserRow.display_name, UserRow.roles, UserRow.locale, UserRow.aad_object_id, UserRow.upn)
-_STORED = ConversationReferenceRow
-
-
-def _meeting_query(tenant_id: str, aad_object_id: str, sighting: Sighting) -> Select:
-    """One statement for everything a turn needs before the dialog runs: the member, the stored
-    conversation reference, the organisation's data stamp (for the evaluation cache) and, when a
-    key is given, the conversation's dialog state."""
-    version = select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == UserRow.organization_id).scalar_subquery()
-    catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
-    columns = [
-        *_USER, OrganizationRow.name.label("organization_name"),
-        _STORED.user_id.label("stored_user"), _STORED.reference, _STORED.personal, _STORED.locale.label("stored_locale"),
-        _STORED.time_zone.label("stored_time_zone"),
-        _STORED.updated_at, _STORED.dead_at, version.label("data_version"), catalog_id.label("catalog_id"),
-    ]
-    if sighting.state_key is not None:
-        state = select(BotStateRow.document, BotStateRow.e_tag).where(BotStateRow.key == sighting.state_key)
-        columns += [state.with_only_columns(BotStateRow.document).scalar_subquery().label("state_document"),
-                    state.with_only_columns(BotStateRow.e_tag).scalar_subquery().label("state_e_tag")]
-    return (
-        select(*columns)
-        .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
-        .outerjoin(_STORED, and_(_STORED.user_id == UserRow.id, _STORED.conversation_id == sighting.conversation_id))
-        .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
-        .limit(1)
-    )
+    user, name = found
+    return Member(user, user.organization_id, name)
 
 
 def _storable(reference: Mapping[str, Any]) -> str:
@@ -119,70 +78,56 @@ async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object
     if not tenant_id or not aad_object_id:
         return Meeting(None)
     async with uows() as uow:
-        found = (await uow.session.execute(_meeting_query(tenant_id, aad_object_id, sighting))).first()
+        found = await uow.conversations.meeting(tenant_id, aad_object_id, sighting.conversation_id, sighting.state_key)
         if found is None:
             return Meeting(None)
-        user = UserRecord(found.id, found.organization_id, found.display_name, frozenset(found.roles.split(",")), found.locale, found.aad_object_id, found.upn)
-        member = Member(user, found.organization_id, found.organization_name)
-        remember_stamp(found.organization_id, found.data_version or 0, found.catalog_id or 0)
-        state = (found.state_document, found.state_e_tag) if sighting.state_key is not None and found.state_document is not None else None
+        member = Member(found.user, found.user.organization_id, found.organization_name)
+        remember_stamp(found.user.organization_id, found.data_version, found.catalog_id)
         document = _storable(sighting.reference)
-        stored = found.stored_user is not None
-        reachable_again = not stored or found.dead_at is not None
-        if (
-            not reachable_again
-            and found.reference == document
-            and found.personal == sighting.personal
-            and (sighting.locale is None or found.stored_locale == sighting.locale)
-            and (sighting.time_zone is None or found.stored_time_zone == sighting.time_zone)
-            and now - found.updated_at < timedelta(hours=1)
-        ):
-            return Meeting(member, state=state)  # nothing new: spare the write on every message
-        values = {
-            "organization_id": found.organization_id,
-            "personal": sighting.personal,
-            "reference": document,
-            "locale": sighting.locale if sighting.locale is not None else found.stored_locale,
-            "time_zone": sighting.time_zone if sighting.time_zone is not None else found.stored_time_zone,
-            "updated_at": now,
-            "dead_at": None,
-        }
-        insert = postgresql_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-        upsert = insert(_STORED).values(user_id=found.id, conversation_id=sighting.conversation_id, **values)
-        update = {
-            **values,
-            "locale": func.coalesce(upsert.excluded.locale, _STORED.locale),
-            "time_zone": func.coalesce(upsert.excluded.time_zone, _STORED.time_zone),
-        }
-        await uow.session.execute(upsert.on_conflict_do_update(index_elements=["user_id", "conversation_id"], set_=update))
+        stored = found.stored
+        if stored is not None and stored.dead_at is None and _unchanged(stored, document, sighting, now):
+            return Meeting(member, state=found.state)  # nothing new: spare the write on every message
+        await uow.conversations.save_reference(
+            found.user.id,
+            sighting.conversation_id,
+            found.user.organization_id,
+            sighting.personal,
+            document,
+            sighting.locale if sighting.locale is not None or stored is None else stored.locale,
+            sighting.time_zone if sighting.time_zone is not None or stored is None else stored.time_zone,
+            now,
+        )
         await uow.commit()
-    return Meeting(member, reachable_again, state)
+    reachable_again = stored is None or stored.dead_at is not None
+    return Meeting(member, reachable_again, found.state)
+
+
+def _unchanged(stored: StoredReference, document: str, sighting: Sighting, now: datetime) -> bool:
+    """The stored reference says what the sighting says and was refreshed within the hour."""
+    return (
+        stored.reference == document
+        and stored.personal == sighting.personal
+        and (sighting.locale is None or stored.locale == sighting.locale)
+        and (sighting.time_zone is None or stored.time_zone == sighting.time_zone)
+        and now - stored.updated_at < timedelta(hours=1)
+    )
 
 
 async def personal_reference(uows: UnitOfWorkFactory, user_id: str) -> Mapping[str, Any] | None:
     """The conversation reference of the user's personal chat with the bot (the most recently
     refreshed live one), to answer there what must not be said in a shared conversation (SPEC 4.4)."""
     async with uows() as uow:
-        document = await uow.session.scalar(
-            select(ConversationReferenceRow.reference)
-            .where(ConversationReferenceRow.user_id == user_id, ConversationReferenceRow.personal.is_(True), ConversationReferenceRow.dead_at.is_(None))
-            .order_by(ConversationReferenceRow.updated_at.desc())
-            .limit(1)
-        )
+        document = await uow.conversations.personal_reference(user_id)
     return None if document is None else json.loads(document)
 
 
 async def set_alerts(uows: UnitOfWorkFactory, user_id: str, enabled: bool, now: datetime) -> None:
     async with uows() as uow:
-        row = await uow.session.get(UserPreferenceRow, user_id)
-        if row is None:
-            uow.session.add(UserPreferenceRow(user_id=user_id, alerts_muted=not enabled, updated_at=now))
-        else:
-            row.alerts_muted, row.updated_at = not enabled, now
+        await uow.conversations.set_alerts_muted(user_id, not enabled, now)
         await uow.commit()
 
 
 async def alerts_enabled(uows: UnitOfWorkFactory, user_id: str) -> bool:
     async with uows() as uow:
-        muted = await uow.session.scalar(select(UserPreferenceRow.alerts_muted).where(UserPreferenceRow.user_id == user_id))
+        muted = await uow.conversations.alerts_muted(user_id)
     return not muted

@@ -207,13 +207,14 @@ async def load_demo(uows: UnitOfWorkFactory, now: datetime) -> ImportReport | No
     The dataset is built relative to `now`: importing it again a minute or a week later would add
     every achievement a second time (they are keyed by when they were earned) and move every date.
     So a second `demo` changes nothing a user sees."""
-    from services.importer import import_dataset
+    from services.importer import write_dataset
 
-    async with uows() as uow:
-        known = set(await uow.repository.organization_ids())
-    if {CONTOSO_ID, FABRIKAM_ID} <= known:
-        return None
-    return await import_dataset(uows, build_demo_dataset(now), now)
+    async with uows() as uow:  # one unit of work: the check and the import
+        if {CONTOSO_ID, FABRIKAM_ID} <= set(await uow.repository.organization_ids()):
+            return None
+        report = await write_dataset(uow, build_demo_dataset(now), now)
+        await uow.commit()
+    return report
 
 
 def _timestamp(moment: datetime) -> str:

@@ -4,40 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-
-from sqlalchemy import delete, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.associations import dissolve_superseded_links
 from services.dataset_validation import parse_timestamp, validate_dataset
 from services.domain.catalog import Catalog, parse_catalog
 from services.domain.snapshot import normalize_msa
 from services.errors import DatasetError
-from services.persistence.tables import (
-    AchievementRow,
-    Base,
-    CatalogRow,
-    HeldLevelRow,
-    MetricValueRow,
-    MsaLinkRow,
-    OrganizationRow,
-    OrganizationSpecializationRow,
-    OverrideRow,
-    UserRow,
-)
+from services.persistence.imports import ImportRepository, Progress
 from services.persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from services.persistence.versions import bump_versions
 
 logger = logging.getLogger(__name__)
-Progress = Callable[[str, int, int], None]
-CHUNK = 5000
+__all__ = ["ImportReport", "Progress", "import_dataset", "write_dataset"]
 
 
 @dataclass(frozen=True)
@@ -57,24 +39,23 @@ async def import_dataset(
     validate_dataset(document, now)  # with `now`: nothing dated after the import's moment
     report = progress or (lambda _section, _done, _total: None)
     async with uows() as uow:
-        session = uow.session
         catalog = parse_catalog(document["catalog"]) if "catalog" in document else await uow.repository.active_catalog()
-        await _check_references(session, document, catalog)
-        catalog_changed = await _store_catalog(session, document.get("catalog"), now)
+        await _check_references(uow.imports, document, catalog)
+        catalog_changed = await _store_catalog(uow.imports, document.get("catalog"), now)
         touched: set[str] = set()
         counts: dict[str, int] = {}
         written = 0
         for section, writer in _WRITERS:
             rows = document.get(section, ())
             if rows:
-                organizations, changed = await writer(session, rows, report)
+                organizations, changed = await writer(uow.imports, rows, report)
                 touched |= organizations
                 written += changed
             counts[section] = len(rows)
-        dissolved, moved_from = await dissolve_superseded_links(session, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
+        dissolved, moved_from = await dissolve_superseded_links(uow.links, {normalize_msa(r["msa"]) for r in document.get("msa_links", ())})
         touched |= moved_from
         if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
-            await bump_versions(session, touched)
+            await uow.repository.bump_versions(touched)
         if commit:
             await uow.commit()
     logger.info("dataset imported", extra={"counts": counts, "dissolved_links": dissolved})
@@ -85,21 +66,13 @@ async def import_dataset(
 # --- references to records in the file or already stored -------------------------------------
 
 
-async def _existing(session: AsyncSession, column, wanted: set[str]) -> set[str]:
-    found: set[str] = set()
-    values = sorted(wanted)
-    for start in range(0, len(values), CHUNK):
-        found |= set(await session.scalars(select(column).where(column.in_(values[start : start + CHUNK]))))
-    return found
-
-
-async def _check_references(session: AsyncSession, document: Mapping[str, Any], catalog: Catalog) -> None:
+async def _check_references(imports: ImportRepository, document: Mapping[str, Any], catalog: Catalog) -> None:
     organizations = {o["id"] for o in document.get("organizations", ())}
     referenced = {r["organization"] for s in ("users", "metrics", "overrides") for r in document.get(s, ())}
-    organizations |= await _existing(session, OrganizationRow.id, referenced - organizations)
+    organizations |= await imports.existing_organizations(referenced - organizations)
     users = {u["id"] for u in document.get("users", ())}
     wanted_users = {link["user"] for link in document.get("msa_links", ())} - users
-    users |= await _existing(session, UserRow.id, wanted_users)
+    users |= await imports.existing_users(wanted_users)
 
     _each_known(document, "users", "organization", organizations, "organization")
     _each_known(document, "metrics", "organization", organizations, "organization")
@@ -137,34 +110,12 @@ def _level_exists(catalog: Catalog, competency_id: str, option_id: str | None, l
 # --- writers ----------------------------------------------------------------------------------
 
 
-async def _upsert(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]], keep: Iterable[str] = (), section: str = "", report: Progress | None = None) -> int:
-    """Insert or update by primary key, in chunks; columns in `keep` are never overwritten. Rows whose
-    values are already stored are left alone. Returns how many rows were inserted or changed."""
-    table = model.__table__
-    keys = [c.name for c in table.primary_key.columns]
-    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table)
-    updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys and c.name not in keep}
-    if updates:
-        differs = or_(*(table.c[name].is_distinct_from(statement.excluded[name]) for name in updates))
-        statement = statement.on_conflict_do_update(index_elements=keys, set_=updates, where=differs)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=keys)
-    statement = statement.returning(table.c[keys[0]])
-    written = 0
-    for start in range(0, len(rows), CHUNK):
-        written += len((await session.execute(statement, rows[start : start + CHUNK])).all())
-        if report:
-            report(section, min(start + CHUNK, len(rows)), len(rows))
-    return written
-
-
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def _write_organizations(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, OrganizationRow, [
+async def _write_organizations(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_organizations([
         {
             "id": o["id"],
             "name": o["name"],
@@ -175,30 +126,18 @@ async def _write_organizations(session: AsyncSession, rows: Sequence[Mapping[str
             "membership_expires_on": _date(o.get("membership", {}).get("expires_on")),
         }
         for o in rows
-    ], section="organizations", report=report)
+    ], report)
     ids = [o["id"] for o in rows]
     # `held` and `specializations` belong to the organisation record: the file's lists replace the stored ones.
     held = [{"organization_id": o["id"], "competency": h["competency"], "level": h["level"], "since": _date(h.get("since"))} for o in rows for h in o.get("held", ())]
     specs = [{"organization_id": o["id"], "specialization": s["specialization"], "audit_passed_on": _date(s.get("audit_passed_on"))} for o in rows for s in o.get("specializations", ())]
-    written += await _replace_children(session, HeldLevelRow, ids, held)
-    written += await _replace_children(session, OrganizationSpecializationRow, ids, specs)
+    written += await imports.replace_held_levels(ids, held)
+    written += await imports.replace_specializations(ids, specs)
     return set(ids), written
 
 
-async def _replace_children(session: AsyncSession, model: type[Base], organization_ids: list[str], rows: list[dict[str, Any]]) -> int:
-    """Make the organisations' child rows exactly `rows`, touching only what differs."""
-    table = model.__table__
-    keys = [table.c[c.name] for c in table.primary_key.columns]
-    wanted = {tuple(r[c.name] for c in keys) for r in rows}
-    stored = set((await session.execute(select(*keys).where(table.c.organization_id.in_(organization_ids)))).all())
-    gone = stored - wanted
-    if gone:
-        await session.execute(delete(table).where(tuple_(*keys).in_(sorted(gone))))
-    return len(gone) + (await _upsert(session, model, rows) if rows else 0)
-
-
-async def _write_users(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, UserRow, [
+async def _write_users(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_users([
         {
             "id": u["id"],
             "organization_id": u["organization"],
@@ -210,28 +149,20 @@ async def _write_users(session: AsyncSession, rows: Sequence[Mapping[str, Any]],
             "left_on": _date(u.get("left_on")),
         }
         for u in rows
-    ], section="users", report=report)
+    ], report)
     return {u["organization"] for u in rows}, written
 
 
-async def _write_links(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, MsaLinkRow, [
+async def _write_links(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_links([
         {"user_id": r["user"], "msa": normalize_msa(r["msa"]), "purpose": r.get("purpose", "both"), "linked_at": parse_timestamp(r["linked_at"], ""), "dissolved_at": None}
         for r in rows
-    ], keep=("dissolved_at",), section="msa_links", report=report)
-    user_ids = sorted({r["user"] for r in rows})
-    return await _organizations_of(session, user_ids), written
+    ], report)
+    return await imports.organizations_of_users({r["user"] for r in rows}), written
 
 
-async def _organizations_of(session: AsyncSession, user_ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(user_ids), CHUNK):
-        found |= set(await session.scalars(select(UserRow.organization_id).where(UserRow.id.in_(user_ids[start : start + CHUNK])).distinct()))
-    return found
-
-
-async def _write_achievements(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, AchievementRow, [
+async def _write_achievements(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_achievements([
         {
             "msa": normalize_msa(r["msa"]),
             "code": r["code"],
@@ -240,25 +171,19 @@ async def _write_achievements(session: AsyncSession, rows: Sequence[Mapping[str,
             "kind": r.get("kind"),
         }
         for r in rows
-    ], section="achievements", report=report)
-    msas = sorted({normalize_msa(r["msa"]) for r in rows})
-    found: set[str] = set()
-    for start in range(0, len(msas), CHUNK):
-        found |= set(await session.scalars(
-            select(UserRow.organization_id).join(MsaLinkRow, MsaLinkRow.user_id == UserRow.id).where(MsaLinkRow.msa.in_(msas[start : start + CHUNK])).distinct()
-        ))
-    return found, written
+    ], report)
+    return await imports.organizations_of_msas({normalize_msa(r["msa"]) for r in rows}), written
 
 
-async def _write_metrics(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, MetricValueRow, [
+async def _write_metrics(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_metrics([
         {"organization_id": r["organization"], "metric": r["metric"], "month": r["month"], "value": float(r["value"])} for r in rows
-    ], section="metrics", report=report)
+    ], report)
     return {r["organization"] for r in rows}, written
 
 
-async def _write_overrides(session: AsyncSession, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
-    written = await _upsert(session, OverrideRow, [
+async def _write_overrides(imports: ImportRepository, rows: Sequence[Mapping[str, Any]], report: Progress) -> tuple[set[str], int]:
+    written = await imports.write_overrides([
         {
             "organization_id": r["organization"],
             "competency": r["competency"],
@@ -269,7 +194,7 @@ async def _write_overrides(session: AsyncSession, rows: Sequence[Mapping[str, An
             "reason": r.get("reason"),
         }
         for r in rows
-    ], section="overrides", report=report)
+    ], report)
     return {r["organization"] for r in rows}, written
 
 
@@ -283,16 +208,14 @@ _WRITERS = (
 )
 
 
-async def _store_catalog(session: AsyncSession, raw: Mapping[str, Any] | None, now: datetime) -> bool:
+async def _store_catalog(imports: ImportRepository, raw: Mapping[str, Any] | None, now: datetime) -> bool:
     """The dataset's catalog becomes the active one; importing the same catalog again changes nothing."""
     if raw is None:
         return False
     document = json.dumps(raw, sort_keys=True, separators=(",", ":"))
-    latest = await session.scalar(select(CatalogRow.document).order_by(CatalogRow.id.desc()).limit(1))
-    if latest == document:
+    if await imports.latest_catalog_document() == document:
         return False
-    session.add(CatalogRow(version=raw["version"], document=document, imported_at=now))
-    await session.flush()
+    await imports.add_catalog(raw["version"], document, now)
     return True
 
 
@@ -309,6 +232,3 @@ async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datet
 
     return await import_dataset(borrowed, document, now, progress, commit=False)  # type: ignore[arg-type]
 
-
-upsert = _upsert
-replace_children = _replace_children

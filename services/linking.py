@@ -6,15 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
-from services.associations import current_association, dissolve_superseded_links
+from services.associations import dissolve_superseded_links
 from services.domain.catalog import CatalogSettings
 from services.domain.snapshot import Purpose, normalize_msa
 from services.errors import LinkRefused, UnknownUser
-from services.persistence.tables import LinkEventRow, MsaLinkRow, OrganizationRow
+from services.persistence.links import LinkRepository
 from services.persistence.unit_of_work import UnitOfWorkFactory
-from services.persistence.versions import bump_versions
 
 logger = logging.getLogger(__name__)
 YEAR = timedelta(days=365)
@@ -47,8 +44,8 @@ async def association_of(uows: UnitOfWorkFactory, user_id: str, msa: str) -> Msa
         user = await uow.repository.user(user_id)
         if user is None:
             raise UnknownUser(user_id)
-        found = await current_association(uow.session, normalize_msa(msa))
-        name = await uow.session.scalar(select(OrganizationRow.name).where(OrganizationRow.id == found[1])) if found else None
+        found = await uow.links.current_association(normalize_msa(msa))
+        name = await uow.repository.organization_name(found[1]) if found else None
     if found is None:
         return MsaAssociation(normalize_msa(msa), None, None, None, False)
     return MsaAssociation(normalize_msa(msa), found[0], found[1], name, found[1] != user.organization_id)
@@ -60,40 +57,33 @@ async def link_msa(uows: UnitOfWorkFactory, user_id: str, msa: str, now: datetim
     `max_links_per_year` and `link_cooldown_days` cap new associations of an MSA."""
     key = normalize_msa(msa)
     async with uows() as uow:
-        session = uow.session
         user = await uow.repository.user(user_id)
         if user is None:
             raise UnknownUser(user_id)
         catalog = await uow.repository.active_catalog()
         delay = timedelta(hours=catalog.settings.visibility_delay_hours)
-        existing = await session.get(MsaLinkRow, (user_id, key))
+        existing = await uow.links.link(user_id, key)
         if existing is not None and existing.dissolved_at is None and existing.purpose in (purpose, "both"):
             return LinkOutcome(key, user_id, user.organization_id, existing.linked_at, existing.linked_at + delay, True, ())
-        await _enforce_caps(session, catalog.settings, key, now)
-        if existing is None:
-            session.add(MsaLinkRow(user_id=user_id, msa=key, purpose=purpose, linked_at=now))
-        else:
-            existing.linked_at, existing.dissolved_at = now, None
-            existing.purpose = purpose if existing.purpose == purpose else "both"
-        session.add(LinkEventRow(msa=key, user_id=user_id, organization_id=user.organization_id, linked_at=now))
-        await session.flush()
-        _, left = await dissolve_superseded_links(session, {key})
-        await bump_versions(session, {user.organization_id, *left})
+        await _enforce_caps(uow.links, catalog.settings, key, now)
+        stored_purpose = purpose if existing is None or existing.purpose == purpose else "both"
+        await uow.links.save_link(user_id, key, stored_purpose, now)
+        await uow.links.add_link_event(key, user_id, user.organization_id, now)
+        _, left = await dissolve_superseded_links(uow.links, {key})
+        await uow.repository.bump_versions({user.organization_id, *left})
         await uow.commit()
     logger.info("msa linked", extra={"user": user_id, "organization": user.organization_id, "left": sorted(left)})
     return LinkOutcome(key, user_id, user.organization_id, now, now + delay, False, tuple(sorted(left)))
 
 
-async def _enforce_caps(session, settings: CatalogSettings, msa: str, now: datetime) -> None:
+async def _enforce_caps(links: LinkRepository, settings: CatalogSettings, msa: str, now: datetime) -> None:
+    """R4: no new association within `link_cooldown_days` of the last one, and at most
+    `max_links_per_year` in any 365 days; the refusal says when linking works again."""
     if settings.link_cooldown_days is not None:
-        last_event = await session.scalar(select(func.max(LinkEventRow.linked_at)).where(LinkEventRow.msa == msa))
-        last_link = await session.scalar(select(func.max(MsaLinkRow.linked_at)).where(MsaLinkRow.msa == msa))
-        last = max((t for t in (last_event, last_link) if t is not None), default=None)
+        last = await links.last_linked_at(msa)
         if last is not None and now < last + timedelta(days=settings.link_cooldown_days):
             raise LinkRefused("cooldown", last + timedelta(days=settings.link_cooldown_days))
     if settings.max_links_per_year is not None:
-        recent = list(await session.scalars(
-            select(LinkEventRow.linked_at).where(LinkEventRow.msa == msa, LinkEventRow.linked_at > now - YEAR).order_by(LinkEventRow.linked_at)
-        ))
+        recent = await links.link_events_after(msa, now - YEAR)
         if len(recent) >= settings.max_links_per_year:
             raise LinkRefused("yearly_limit", recent[len(recent) - settings.max_links_per_year] + YEAR)

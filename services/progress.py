@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
+from services.collector import collector_paused
 from services.domain.catalog import Catalog, Level
 from services.domain.organization import OrganizationEvaluation, evaluate_organization
 from services.domain.snapshot import OrganizationSnapshot
 from services.domain.validity import next_change
 from services.errors import UnknownOrganization
-from services.persistence.evaluation_cache import CachedEvaluation
+from services.evaluation_cache import CachedEvaluation
 from services.persistence.unit_of_work import UnitOfWorkFactory
 from services.persistence.versions import take_remembered_stamp
 
@@ -40,6 +37,8 @@ async def progress_entry(
     if known is not None:
         version, catalog_id = known
     else:
+        # Its own short unit of work, not the loading one: a turn that finds the cache stale may wait
+        # below for another turn's evaluation, and must not hold a connection meanwhile.
         async with uows() as uow:
             version, catalog_id = await uow.repository.data_stamp(organization_id)
     stamp = (key, version, catalog_id)
@@ -82,26 +81,3 @@ async def _load_and_evaluate(
 def _evaluate(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime, level: Level | None) -> tuple[OrganizationEvaluation, datetime]:
     with collector_paused():
         return evaluate_organization(snapshot, catalog, now, level), next_change(snapshot, catalog, now)
-
-
-_pause_lock = threading.Lock()
-_pauses = 0
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Judging a large organisation allocates many objects that all live until the answer is built;
-    the collector's full passes over them free nothing and made evaluation grow faster than linearly
-    (10,000 people: two full passes, about 170 ms). Nested and concurrent pauses are counted."""
-    global _pauses
-    with _pause_lock:
-        _pauses += 1
-        if _pauses == 1:
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0:
-                gc.enable()

@@ -23,7 +23,6 @@ from services.partner_center.status import HeldRow, read_held
 from services.partner_center.training import Completion, read_completion
 from services.partner_center.writer import Changes, ExportWriter
 from services.persistence.unit_of_work import UnitOfWorkFactory
-from services.persistence.versions import bump_versions
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000
@@ -65,14 +64,14 @@ async def import_exports(
     async with uows() as uow:
         datasets = tuple([await write_dataset(uow, document, now, progress) for document in documents])
         catalog = await uow.repository.active_catalog()  # a catalog in the JSON dataset is already in force
-        writer = ExportWriter(uow.session, catalog, now)
+        writer = ExportWriter(uow, catalog, now)
         if organization is not None:
             await writer.check_organizations("--org", [(organization, 0, "--org")])
         names = CatalogNames(catalog)
         skipped = Skipped()
         files = [await _import_file(writer, RowContext(csv_file, names, organization, skipped), progress) for csv_file in map(CsvFile, paths)]
         if writer.touched:
-            await bump_versions(uow.session, writer.touched)
+            await uow.repository.bump_versions(writer.touched)
         if not dry_run:
             await uow.commit()
     touched = set(writer.touched).union(*(d.organizations for d in datasets))

@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.associations import dissolve_superseded_links
 from services.domain.catalog import Catalog, MetricRequirement
 from services.errors import DatasetError
-from services.importer import replace_children, upsert
 from services.partner_center.csv_file import problem
 from services.partner_center.performance import MetricMonth
 from services.partner_center.status import HeldRow
 from services.partner_center.training import Completion
-from services.persistence.tables import AchievementRow, HeldLevelRow, MetricValueRow, MsaLinkRow, OrganizationRow, UserRow
-
-LINK_COLUMNS = ("purpose", "linked_at", "dissolved_at")  # a stored link is kept as it is: the bot or R4 may have moved it
+from services.persistence.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -35,8 +29,9 @@ SECTIONS = ("users", "msa_links", "achievements", "metrics", "held_levels", "mem
 
 
 class ExportWriter:
-    def __init__(self, session: AsyncSession, catalog: Catalog, now: datetime):
-        self.session = session
+    def __init__(self, uow: UnitOfWork, catalog: Catalog, now: datetime):
+        self.imports = uow.imports
+        self.links = uow.links
         self.catalog = catalog
         # Partner Center lists only associations it already counts: the link counts at once (R3).
         self.linked_at = now - timedelta(hours=catalog.settings.visibility_delay_hours)
@@ -59,7 +54,7 @@ class ExportWriter:
                 first_line.setdefault(organization, (line, column))
         if not first_line:
             return
-        found = set(await self.session.scalars(select(OrganizationRow.id).where(OrganizationRow.id.in_(sorted(first_line)))))
+        found = await self.imports.existing_organizations(first_line)
         self._known_organizations |= found
         for organization, (line, column) in sorted(first_line.items(), key=lambda item: item[1]):
             if organization not in found:
@@ -73,19 +68,19 @@ class ExportWriter:
         await self.check_organizations(file, ((c.organization, c.line, c.organization_column) for c in chunk))
         user_ids, new_users = await self._users_for(chunk)
         msas = sorted({c.msa for c in chunk})
-        stored_links = set((await self.session.execute(select(MsaLinkRow.user_id, MsaLinkRow.msa).where(MsaLinkRow.msa.in_(msas)))).all())
+        stored_links = {(link.user_id, link.msa) for link in await self.links.links_of(msas)}
         links = {(user_ids[i], c.msa): c.organization for i, c in enumerate(chunk)}
         new_links = {key for key in links if key not in stored_links}
-        await upsert(self.session, MsaLinkRow, [
+        await self.imports.add_links([
             {"user_id": user, "msa": msa, "purpose": "both", "linked_at": self.linked_at, "dissolved_at": None} for user, msa in sorted(new_links)
-        ], keep=LINK_COLUMNS)
+        ])
         self.changes["msa_links"].added += len(new_links)
         self.touched |= {links[key] for key in new_links}
         changed_achievements = await self._write_achievements(chunk, msas)
         for i, c in enumerate(chunk):
             if user_ids[i] not in new_users and (user_ids[i], c.msa) not in new_links and i not in changed_achievements:
                 self.unchanged_rows += 1
-        dissolved, moved_from = await dissolve_superseded_links(self.session, set(msas))
+        dissolved, moved_from = await dissolve_superseded_links(self.links, set(msas))
         self.dissolved += dissolved
         self.touched |= moved_from
 
@@ -97,20 +92,14 @@ class ExportWriter:
         by_corp: dict[tuple[str, str], str] = {}
         aads = {c.aad_object_id for c in chunk if c.aad_object_id}
         if aads:
-            rows = await self.session.execute(
-                select(UserRow.id, UserRow.organization_id, UserRow.aad_object_id)
-                .where(UserRow.organization_id.in_(organizations), UserRow.aad_object_id.in_(sorted(aads | {a.upper() for a in aads})))
-            )
-            by_aad = {(r.organization_id, r.aad_object_id.casefold()): r.id for r in rows}
+            stored = await self.imports.users_by_aad_object_id(organizations, sorted(aads | {a.upper() for a in aads}))
+            by_aad = {(organization, aad.casefold()): user for user, organization, aad in stored}
         corps = {c.corp_email for c in chunk if c.corp_email}
         if corps:
-            rows = await self.session.execute(
-                select(UserRow.id, UserRow.organization_id, UserRow.upn)
-                .where(UserRow.organization_id.in_(organizations), func.lower(UserRow.upn).in_(sorted(corps)))
-            )
-            by_corp = {(r.organization_id, r.upn.casefold()): r.id for r in rows}
+            stored = await self.imports.users_by_upn(organizations, sorted(corps))
+            by_corp = {(organization, upn.casefold()): user for user, organization, upn in stored}
         wanted_ids = {new_user_id(c) for c in chunk}
-        by_id = set(await self.session.scalars(select(UserRow.id).where(UserRow.id.in_(sorted(wanted_ids)))))
+        by_id = await self.imports.existing_users(wanted_ids)
         created: dict[str, dict[str, Any]] = {}
         found: list[str] = []
         for c in chunk:
@@ -128,26 +117,21 @@ class ExportWriter:
                     by_corp[(c.organization, c.corp_email)] = user
             found.append(user)
         if created:
-            await upsert(self.session, UserRow, list(created.values()))
+            await self.imports.write_users(list(created.values()))
             self.touched |= {u["organization_id"] for u in created.values()}
         self.changes["users"].added += len(created)
         return found, set(created)
 
     async def _write_achievements(self, chunk: Sequence[Completion], msas: list[str]) -> set[int]:
         """Upserts the chunk's achievements; returns the indexes of the rows that add or change one."""
-        stored = {
-            (r.msa, r.code, r.earned_at): (r.expires_at, r.kind)
-            for r in await self.session.execute(
-                select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind).where(AchievementRow.msa.in_(msas))
-            )
-        }
+        stored = await self.imports.achievements_of(msas)
         rows = {
             (c.msa, c.code, c.earned_at): {"msa": c.msa, "code": c.code, "earned_at": c.earned_at, "expires_at": c.expires_at, "kind": c.kind}
             for c in chunk
         }
         differing = {key for key, row in rows.items() if stored.get(key, (None, None)) != (row["expires_at"], row["kind"])}
         if differing:
-            await upsert(self.session, AchievementRow, [rows[key] for key in sorted(differing)])
+            await self.imports.write_achievements([rows[key] for key in sorted(differing)])
             self.touched |= {c.organization for c in chunk if (c.msa, c.code, c.earned_at) in differing}
         changes = self.changes["achievements"]
         changes.added += sum(1 for key in differing if key not in stored)
@@ -161,17 +145,11 @@ class ExportWriter:
         await self.check_organizations(file, [(organization, 1, "--org")])
         if not months:
             return
-        stored = {
-            (r.metric, r.month): r.value
-            for r in await self.session.execute(
-                select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value)
-                .where(MetricValueRow.organization_id == organization, MetricValueRow.metric.in_(sorted({m.metric for m in months})))
-            )
-        }
+        stored = await self.imports.metric_values(organization, sorted({m.metric for m in months}))
         differing = [m for m in months if stored.get((m.metric, m.month)) != m.value]
         changed_keys = {(m.metric, m.month) for m in differing}
         if differing:
-            await upsert(self.session, MetricValueRow, [{"organization_id": organization, "metric": m.metric, "month": m.month, "value": m.value} for m in differing])
+            await self.imports.write_metrics([{"organization_id": organization, "metric": m.metric, "month": m.month, "value": m.value} for m in differing])
             self.touched.add(organization)
         self.changes["metrics"].added += sum(1 for m in differing if (m.metric, m.month) not in stored)
         self.changes["metrics"].changed += sum(1 for m in differing if (m.metric, m.month) in stored)
@@ -183,7 +161,7 @@ class ExportWriter:
             return
         market = self._markets.get(organization)
         if market is None:
-            market = self._markets[organization] = await self.session.scalar(select(OrganizationRow.market).where(OrganizationRow.id == organization)) or "developed"
+            market = self._markets[organization] = await self.imports.market(organization) or "developed"
         options = [month.option] if month.option else list(month.competency.options)
         for level, theirs in month.thresholds:
             ours = {
@@ -211,11 +189,8 @@ class ExportWriter:
         held levels, replacing the stored ones; the membership follows them."""
         await self.check_organizations(file, [(organization, 1, "--org")])
         wanted = {(h.competency, h.level): h.since for h in held}
-        stored = {
-            (r.competency, r.level): r.since
-            for r in await self.session.execute(select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization))
-        }
-        written = await replace_children(self.session, HeldLevelRow, [organization], [
+        stored = await self.imports.held_levels(organization)
+        written = await self.imports.replace_held_levels([organization], [
             {"organization_id": organization, "competency": competency, "level": level, "since": since} for (competency, level), since in wanted.items()
         ])
         changes = self.changes["held_levels"]
@@ -225,15 +200,10 @@ class ExportWriter:
         changes.changed += changed
         level = "gold" if any(h.level == "gold" for h in held) else "silver" if held else "none"
         expires_on: date | None = max((h.ends_on for h in held), default=None)
-        membership = await self.session.execute(
-            update(OrganizationRow)
-            .where(OrganizationRow.id == organization)
-            .where((OrganizationRow.membership_level.is_distinct_from(level)) | (OrganizationRow.membership_expires_on.is_distinct_from(expires_on)))
-            .values(membership_level=level, membership_expires_on=expires_on)
-        )
-        self.changes["memberships"].changed += membership.rowcount
+        membership_changed = await self.imports.set_membership(organization, level, expires_on)
+        self.changes["memberships"].changed += membership_changed
         self.unchanged_rows += rows - len(wanted.keys() - stored.keys()) - changed
-        if written or membership.rowcount:
+        if written or membership_changed:
             self.touched.add(organization)
 
 

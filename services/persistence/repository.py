@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
@@ -34,25 +34,10 @@ from services.persistence.tables import (
     OverrideRow,
     UserRow,
 )
+from services.persistence.versions import bump_versions
+from services.records import UserRecord
 
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
-
-
-@dataclass(frozen=True)
-class UserRecord:
-    """A user as the conversation layer needs them: who, where, and may they see the organisation."""
-
-    id: str
-    organization_id: str
-    display_name: str
-    roles: frozenset[str]
-    locale: str | None
-    aad_object_id: str | None
-    upn: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
 
 
 def user_record(row: UserRow) -> UserRecord:
@@ -115,6 +100,13 @@ class Repository:
 
     async def organization_ids(self) -> list[str]:
         return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))
+
+    async def organization_name(self, organization_id: str) -> str | None:
+        return await self.session.scalar(select(OrganizationRow.name).where(OrganizationRow.id == organization_id))
+
+    async def bump_versions(self, organization_ids: Iterable[str]) -> None:
+        """The organisations' data changed in this unit of work: cached evaluations of them are stale."""
+        await bump_versions(self.session, organization_ids)
 
     async def organization_for_tenant(self, tenant_id: str) -> str | None:
         return await self.session.scalar(select(OrganizationRow.id).where(OrganizationRow.tenant_id == tenant_id).limit(1))

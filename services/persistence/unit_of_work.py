@@ -6,7 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.persistence.evaluation_cache import EvaluationCache
+from services.evaluation_cache import EvaluationCache
+from services.persistence.alerts import AlertRepository
+from services.persistence.conversations import ConversationRepository
+from services.persistence.imports import ImportRepository
+from services.persistence.links import LinkRepository
+from services.persistence.outbox import OutboxRepository
 from services.persistence.repository import CatalogCache, Repository
 
 
@@ -18,6 +23,11 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
         self.repository = Repository(self.session, self._catalogs)
+        self.links = LinkRepository(self.session)
+        self.alerts = AlertRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
+        self.imports = ImportRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -29,6 +39,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Undo what this unit of work wrote (after a failed commit: a concurrent writer won)."""
+        await self.session.rollback()
 
 
 class UnitOfWorkFactory:
