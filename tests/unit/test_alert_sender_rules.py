@@ -65,7 +65,8 @@ def adapter_with(connect: float, read: float) -> SimpleNamespace:
     """As far as the sender reads an adapter here: the connector pool's timeouts."""
     from bot.connector import ConnectorLimits
 
-    return SimpleNamespace(bot_framework_authentication=SimpleNamespace(connectors=SimpleNamespace(limits=ConnectorLimits(connect_timeout=connect, read_timeout=read))))
+    connectors = SimpleNamespace(limits=ConnectorLimits(connect_timeout=connect, read_timeout=read))
+    return SimpleNamespace(bot_framework_authentication=SimpleNamespace(connectors=connectors))
 
 
 def test_a_lease_no_longer_than_one_send_may_take_is_refused():
