@@ -81,3 +81,16 @@ def test_a_lease_no_longer_than_one_send_may_take_is_refused():
     AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy())  # type: ignore[arg-type]  # default limits: 25 s < 5 min
     with pytest.raises(ValueError):
         AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=10)))  # type: ignore[arg-type]
+
+
+def test_the_bots_sender_leases_five_minutes_or_twice_a_send_when_the_timeouts_are_longer():
+    from bot.bootstrap import build_sender
+    from services.settings import Settings
+
+    def lease_for(**timeouts: float) -> timedelta:
+        settings = Settings(DATABASE_URL="sqlite+aiosqlite://", **timeouts)
+        services = SimpleNamespace(settings=settings, uows=None, clock=lambda: NOW)
+        return build_sender(services, SimpleNamespace(), None).policy.lease  # type: ignore[arg-type]
+
+    assert lease_for() == timedelta(minutes=5)
+    assert lease_for(CONNECTOR_CONNECT_TIMEOUT_SECONDS=5.0, CONNECTOR_READ_TIMEOUT_SECONDS=600.0) == timedelta(seconds=1210)
