@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import aiohttp
 from botbuilder.core import ConversationState
@@ -80,7 +81,12 @@ class BotParts:
 
 def build_sender(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertSender:
     settings = services.settings
-    policy = policy or SendPolicy(tenant_rate_per_second=settings.alert_tenant_rate_per_second)
+    if policy is None:
+        # The lease must outlast one send (AlertSender refuses less): five minutes, or twice the
+        # connector's connect + read timeout when those are set longer.
+        longest_send = settings.connector_connect_timeout_seconds + settings.connector_read_timeout_seconds
+        lease = max(SendPolicy.lease, timedelta(seconds=2 * longest_send))
+        policy = SendPolicy(lease=lease, tenant_rate_per_second=settings.alert_tenant_rate_per_second)
     return AlertSender(services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -202,7 +203,7 @@ class MainDialog(InterruptibleDialog):
         intent = recognition.intent
         organization = member.organization_id
         if intent in ("org_progress", "upgrade_options") and recognition.competency:
-            return competency_reply(await self.assistant.competency(organization, recognition.competency), lang)
+            return competency_reply(await self.assistant.competency(organization, recognition.competency), lang, where)
         if intent == "org_progress":
             evaluation = await self.assistant.progress(organization, recognition.level)  # type: ignore[arg-type]
             membership = evaluation.snapshot.membership
@@ -213,17 +214,17 @@ class MainDialog(InterruptibleDialog):
         if intent == "renewal_status":
             return renewal_reply(await self.assistant.progress(organization), lang, where)
         if intent == "membership_status":
-            return membership_reply(await self.assistant.membership(organization), lang)
+            return membership_reply(await self.assistant.membership(organization), lang, where)
         if intent == "people":
-            return await self._people(request, member, lang)
+            return await self._people(request, member, lang, where)
         if intent == "expiring":
-            return expiring_reply(await self.assistant.expiring(organization), lang)
+            return expiring_reply(await self.assistant.expiring(organization), lang, where)
         if intent == "what_if":
-            return await self._what_if(request, member, lang)
+            return await self._what_if(request, member, lang, where)
         if intent == "specializations":
-            return specializations_reply(await self.assistant.specializations(organization), lang)
+            return specializations_reply(await self.assistant.specializations(organization), lang, where)
         if intent == "designations":
-            return designations_reply(await self.assistant.designations(organization), lang)
+            return designations_reply(await self.assistant.designations(organization), lang, where)
         if intent == "greeting":
             return greeting_reply(lang, is_thanks(request.text), member.is_admin)
         if intent == "my_achievements":
@@ -249,7 +250,7 @@ class MainDialog(InterruptibleDialog):
             return Reply(text(lang, "person_unknown", name=written, organization=member.organization_name))
         return person_choice_reply(lang, written, candidates, request.as_submit())
 
-    async def _people(self, request: Request, member: Member, lang: str) -> Reply:
+    async def _people(self, request: Request, member: Member, lang: str, where: tzinfo | None) -> Reply:
         recognition = request.recognition
         person_id = None
         if recognition.person or request.person_id:
@@ -260,9 +261,9 @@ class MainDialog(InterruptibleDialog):
         credential = recognition.credential if person_id is None else None
         competency = recognition.competency if person_id is None and credential is None else None
         answer = await self.assistant.people(member.organization_id, credential, competency, person_id)
-        return people_reply(answer, lang)
+        return people_reply(answer, lang, where)
 
-    async def _what_if(self, request: Request, member: Member, lang: str) -> Reply:
+    async def _what_if(self, request: Request, member: Member, lang: str, where: tzinfo | None) -> Reply:
         recognition = request.recognition
         if not recognition.person and not request.person_id:
             return Reply(text(lang, "what_if_needs_person"))
@@ -276,7 +277,7 @@ class MainDialog(InterruptibleDialog):
             result = await self.assistant.what_if(member.organization_id, Change(kind, person, recognition.credential))  # type: ignore[arg-type]
         except ChangeImpossible:
             return await self._not_held(member, person, recognition.credential or "", lang)
-        return what_if_reply(result, lang)
+        return what_if_reply(result, lang, where)
 
     async def _not_held(self, member: Member, person_id: str, code: str, lang: str) -> Reply:
         answer = await self.assistant.people(member.organization_id, person_id=person_id)

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from botbuilder.core import TurnContext
 from botbuilder.schema import ConversationReference
 
+from bot.connector.pool import ConnectorLimits
 from bot.hosting.adapter import CompetencyAdapter
 from bot.proactive.throttle import Throttle
 from dialogs.cards import alert_reply
@@ -36,7 +37,7 @@ GONE = {403, 404}
 class SendPolicy:
     batch_size: int = 50
     concurrency: int = 8
-    lease: timedelta = timedelta(minutes=5)
+    lease: timedelta = timedelta(minutes=5)  # must outlast one send (connect + read timeout): AlertSender checks
     backoff_base: float = 1.0  # seconds; doubles per attempt, with jitter
     backoff_cap: float = 600.0
     max_attempts: int = 12
@@ -78,8 +79,26 @@ class AlertSender:
         self.bot_app_id = bot_app_id
         self.clock = clock
         self.policy = policy or SendPolicy()
+        longest_send = self._longest_send(adapter)
+        if self.policy.lease.total_seconds() <= longest_send:
+            # The lease is renewed just before each send; a send that outlasts it lets another sender
+            # take the row over and send the same alert a second time while this one is still sending.
+            raise ValueError(
+                f"the alert lease ({self.policy.lease.total_seconds():g} s) must be longer than one send may take "
+                f"(the connector's connect + read timeout, {longest_send:g} s)"
+            )
         self.throttle = Throttle(self.policy.tenant_rate_per_second)
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+    @staticmethod
+    def _longest_send(adapter: CompetencyAdapter) -> float:
+        """How long one send may take before the connector gives up on it: its connect + read timeout
+        (the defaults for an adapter that does not build its clients through a `ConnectorPool`)."""
+        connectors = getattr(getattr(adapter, "bot_framework_authentication", None), "connectors", None)
+        limits = getattr(connectors, "limits", None)
+        if not isinstance(limits, ConnectorLimits):
+            limits = ConnectorLimits()
+        return limits.connect_timeout + limits.read_timeout
 
     async def send_due(self, max_batches: int | None = None) -> SendReport:
         """Send every delivery due now, batch after batch, until none is left."""

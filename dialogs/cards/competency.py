@@ -3,6 +3,8 @@ closest option marked (SPEC 1, R1, R9, R13)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.progress import _requirement
@@ -10,9 +12,9 @@ from dialogs.cards.reply import Reply
 from services.standing import CompetencyStanding
 
 
-def competency_reply(standing: CompetencyStanding, language: str) -> Reply:
+def competency_reply(standing: CompetencyStanding, language: str, zone: tzinfo | None = None) -> Reply:
     evaluation = standing.evaluation
-    words = Phrasebook.for_evaluation(evaluation, language)
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     result = standing.competency
     reply = ReplyBuilder()
     reply.title(words.say("competency_title", competency=words.competency(result.id), organization=evaluation.snapshot.name))

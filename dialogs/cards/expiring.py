@@ -3,6 +3,8 @@ renewal: person, credential, date, and the levels they carry (SPEC 1, R5, R9).""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.naming import credential_name, levels_list
 from dialogs.cards.phrases import Phrasebook
@@ -12,8 +14,8 @@ from services.people import ExpiringAnswer
 SHOWN = 20  # keeps the card under Teams' size limit; the rest is counted
 
 
-def expiring_reply(answer: ExpiringAnswer, language: str) -> Reply:
-    words = Phrasebook(language, answer.catalog, moment=answer.moment)
+def expiring_reply(answer: ExpiringAnswer, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook(language, answer.catalog, moment=answer.moment, zone=zone)
     expiries = answer.expiries
     reply = ReplyBuilder()
     reply.title(words.say("expiring_title"))

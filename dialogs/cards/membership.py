@@ -3,6 +3,8 @@ and whether the renewal is safe, in one line (R9)."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.naming import levels_list
 from dialogs.cards.phrases import Phrasebook
@@ -10,9 +12,9 @@ from dialogs.cards.reply import Reply
 from services.standing import MembershipStatus
 
 
-def membership_reply(status: MembershipStatus, language: str) -> Reply:
+def membership_reply(status: MembershipStatus, language: str, zone: tzinfo | None = None) -> Reply:
     evaluation = status.evaluation
-    words = Phrasebook.for_evaluation(evaluation, language)
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     reply = ReplyBuilder()
     reply.title(words.say("membership_title", organization=evaluation.snapshot.name))
     level = words.level(status.level)

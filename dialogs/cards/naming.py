@@ -1,5 +1,5 @@
-"""Names in the second release's answers: a credential by its title with the code beside it (never an
-assessment's code, SPEC 1), a level as "Security Silver", lists joined the way each language joins them."""
+"""Names in the second release's answers: a credential by its title with its exam number beside it
+(never an id such as an assessment's or `mcsa-office-365`, SPEC 1), a level as "Security Silver", lists joined the way each language joins them."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ from dialogs.cards.phrases import Phrasebook
 
 
 def credential_name(words: Phrasebook, code: str) -> str:
-    credential = words.catalog.credentials.get(code)
-    if credential is None:
-        return code
-    title = credential.title.text(words.language)
-    if credential.kind == "assessment" or title == code:
-        return title
-    return f"{title} ({code})"
+    """One credential on its own, named the way every card names it (`Phrasebook.credential`): the
+    title, with the exam number beside it only when the code is one ("MCSA: Office 365", never
+    "MCSA: Office 365 (mcsa-office-365)")."""
+    return words.credential(code)
 
 
 def competency_level(words: Phrasebook, competency_id: str, level: str) -> str:

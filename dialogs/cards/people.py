@@ -3,6 +3,8 @@ with what counts and until when, the levels they carry, and the levels that have
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.naming import competency_level, credential_name, levels_list, people_list
 from dialogs.cards.phrases import Phrasebook
@@ -36,8 +38,8 @@ def _title_and_empty(words: Phrasebook, answer: PeopleAnswer) -> tuple[str, str]
     return words.say("people_title_all", organization=organization), words.say("people_none_all", organization=organization)
 
 
-def people_reply(answer: PeopleAnswer, language: str) -> Reply:
-    words = Phrasebook(language, answer.catalog, answer.names, moment=answer.moment)
+def people_reply(answer: PeopleAnswer, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook(language, answer.catalog, answer.names, moment=answer.moment, zone=zone)
     roster = answer.roster
     reply = ReplyBuilder()
     title, empty = _title_and_empty(words, answer)

@@ -3,6 +3,8 @@ track and the points per metric), in chat."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.naming import metric_name, track_name
 from dialogs.cards.phrases import Phrasebook, sentence
@@ -12,9 +14,9 @@ from services.domain.designations import MetricScore
 from services.standing import Designations, Specializations
 
 
-def specializations_reply(answer: Specializations, language: str) -> Reply:
+def specializations_reply(answer: Specializations, language: str, zone: tzinfo | None = None) -> Reply:
     evaluation = answer.evaluation
-    words = Phrasebook.for_evaluation(evaluation, language)
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     audits = {s.specialization: s.audit_passed_on for s in evaluation.snapshot.specializations}
     reply = ReplyBuilder()
     reply.title(words.say("specializations_title"))
@@ -59,9 +61,9 @@ def _metric_label(words: Phrasebook, score: MetricScore) -> str:
     return words.say("designation_metric", metric=name, value=value, full_at=full)
 
 
-def designations_reply(answer: Designations, language: str) -> Reply:
+def designations_reply(answer: Designations, language: str, zone: tzinfo | None = None) -> Reply:
     evaluation = answer.evaluation
-    words = Phrasebook.for_evaluation(evaluation, language)
+    words = Phrasebook.for_evaluation(evaluation, language, zone)
     reply = ReplyBuilder()
     reply.title(words.say("designations_title"))
     reply.line(words.say("as_of", when=words.when(evaluation.moment)), subtle=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.naming import competency_level, credential_name
 from dialogs.cards.phrases import Phrasebook
@@ -31,8 +33,8 @@ def what_if_title(words: Phrasebook, result: WhatIf) -> str:
     return words.say(f"what_if_title_{change.kind}", person=person, credential=credential_name(words, change.code or "?"))
 
 
-def what_if_reply(result: WhatIf, language: str) -> Reply:
-    words = Phrasebook.for_evaluation(result.before, language)
+def what_if_reply(result: WhatIf, language: str, zone: tzinfo | None = None) -> Reply:
+    words = Phrasebook.for_evaluation(result.before, language, zone)
     reply = ReplyBuilder()
     reply.title(what_if_title(words, result))
     before, after = result.membership_before, result.membership_after

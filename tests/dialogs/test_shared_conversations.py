@@ -31,6 +31,24 @@ QUESTIONS = {
     "org_progress": {"en": "what's our gold progress?", "de": "Wie ist unser Gold-Fortschritt?"},
     "upgrade_options": {"en": "upgrade options", "de": "Upgrade-Optionen"},
     "renewal_status": {"en": "is our renewal at risk?", "de": "Verlängerung gefährdet?"},
+    # the second release's organisation-wide questions (issue 11)
+    "membership_status": {"en": "when does our membership expire?", "de": "Wann läuft unsere Mitgliedschaft ab?"},
+    "people": {"en": "who holds AZ-104?", "de": "Wer hat die AZ-104?"},
+    "expiring": {"en": "which certifications expire soon?", "de": "Was läuft bald ab?"},
+    "what_if": {"en": "what if Ann Admin leaves?", "de": "Was wäre, wenn Ann Admin geht?"},
+    "specializations": {"en": "do we qualify for an advanced specialization?", "de": "Erfüllen wir eine Advanced Specialization?"},
+    "designations": {"en": "how many Solutions Partner points do we have?", "de": "Wie viele Solutions-Partner-Punkte haben wir?"},
+}
+FIRST_LINES = {  # the answer's title: the question was understood as the intent it stands for
+    "org_progress": {"en": "Gold progress for Alpha Consulting", "de": "Gold-Fortschritt für Alpha Consulting"},
+    "upgrade_options": {"en": "Upgrade options toward Gold", "de": "Upgrade-Optionen für Gold"},
+    "renewal_status": {"en": "Renewal status", "de": "Verlängerungsstatus"},
+    "membership_status": {"en": "Membership of Alpha Consulting", "de": "Mitgliedschaft von Alpha Consulting"},
+    "people": {"en": "Who holds Azure Administrator (AZ-104)", "de": "Wer Azure Administrator (AZ-104) hat"},
+    "expiring": {"en": "Expiring soon", "de": "Läuft bald ab"},
+    "what_if": {"en": "What if Ann Admin leaves?", "de": "Was wäre, wenn Ann Admin geht?"},
+    "specializations": {"en": "Advanced specializations", "de": "Advanced Specializations"},
+    "designations": {"en": "Solutions Partner designations", "de": "Solutions Partner-Designations"},
 }
 
 
@@ -45,7 +63,7 @@ def split(replies: list[Activity], conversation_id: str) -> tuple[list[Activity]
 
 
 def test_every_organisation_wide_intent_has_a_question_here():
-    assert set(QUESTIONS) == ORGANISATION_WIDE
+    assert set(QUESTIONS) == set(FIRST_LINES) == ORGANISATION_WIDE
 
 
 @LANGS
@@ -63,6 +81,7 @@ async def test_an_admins_organisation_wide_question_in_a_channel_is_answered_in_
     [answer] = elsewhere
     assert answer.conversation.id == personal.conversation_id
     assert card_of(answer)["type"] == "AdaptiveCard"
+    assert texts([answer])[0].splitlines()[0] == FIRST_LINES[intent][lang(person)]
     direct = await personal.say(QUESTIONS[intent][lang(person)])
     assert texts([answer]) == texts(direct)  # the same answer as asked in the personal chat
 

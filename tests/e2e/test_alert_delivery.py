@@ -14,7 +14,7 @@ from aiohttp import web
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from sqlalchemy import select
 
-from bot.proactive.alert_sender import AlertSender, SendPolicy
+from bot.proactive.alert_sender import AlertSender, SendPolicy, SendReport
 from bot.bootstrap import build_adapter, open_services
 from dialogs.cards import renewal_reply
 from dialogs.formatting import date_text
@@ -29,7 +29,10 @@ from services.persistence.tables import AlertCauseRow, AlertDeliveryRow, Convers
 from services.settings import Settings
 from tests.e2e.fakes import Answer, FakeConnector
 
-FAST = SendPolicy(batch_size=50, concurrency=8, lease=timedelta(seconds=1), backoff_base=0.05, tenant_rate_per_second=2000)
+# The lease outlasts any send (AlertSender refuses one that does not outlast the connector's connect +
+# read timeout, 25 s): a live sender under load never loses a row it is still sending. A dead sender's
+# rows are taken over by a sender whose clock is past the lease (`after_the_lease`).
+FAST = SendPolicy(batch_size=50, concurrency=8, lease=timedelta(seconds=60), backoff_base=0.05, tenant_rate_per_second=2000)
 CATALOG = {
     "version": "alerts",
     "credentials": [{"code": "AZ-104", "title": "Azure Administrator", "kind": "certification"}],
@@ -71,8 +74,13 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
     return report.queued_deliveries
 
 
-def sender_for(services, policy: SendPolicy = FAST) -> AlertSender:
-    return AlertSender(services.uows, build_adapter(services), "local-bot", utc_now, policy)
+def sender_for(services, policy: SendPolicy = FAST, clock=utc_now) -> AlertSender:
+    return AlertSender(services.uows, build_adapter(services), "local-bot", clock, policy)
+
+
+def after_the_lease() -> datetime:
+    """A clock for a sender started once the dead sender's lease has run out."""
+    return utc_now() + FAST.lease + timedelta(seconds=1)
 
 
 @pytest.fixture
@@ -237,9 +245,9 @@ async def test_a_sender_killed_mid_batch_and_restarted_delivers_the_rest_with_no
         with pytest.raises(asyncio.CancelledError):
             await first
         connector.release()
-        await asyncio.sleep(1.1)  # the dead sender's lease runs out
+        assert await sender_for(services).send_due() == SendReport()  # while the lease lasts, its rows are still the dead sender's
 
-        await sender_for(services).send_due()
+        await sender_for(services, clock=after_the_lease).send_due()  # the dead sender's lease has run out
 
         accepted = Counter((d.conversation_id, d.card["body"][2]["text"]) for d in connector.accepted())
     assert queued == 20

@@ -13,7 +13,7 @@ import pytest
 
 from bot.hosting.app import create_app
 from bot.bootstrap import open_services
-from dialogs import interruptible_dialog
+from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.messages import text
 from services.settings import Settings
 from tests.e2e.conftest import ANNA, JONAS, prepare_sign_in
@@ -108,11 +108,11 @@ async def test_a_turn_that_fails_apologises_and_the_next_message_starts_afresh(b
     prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
     await teams.say(bot.url, JONAS, "link my MSA")  # the sign-in card: the dialog waits for the code
 
-    def broken(text: str, locale: str | None = None) -> None:
+    async def broken(self, inner_dc) -> None:
         raise RuntimeError("a bug in the turn")
 
     with monkeypatch.context() as patch:  # the waiting dialog's interruption check fails for this one turn
-        patch.setattr(interruptible_dialog, "recognize", broken)
+        patch.setattr(InterruptibleDialog, "_interrupt", broken)  # the recognizer is injected, so the check itself breaks
         response = await teams.post(bot.url, teams.activity(JONAS, "123456"))
     failed = connector.accepted(JONAS.conversation_id)[-1]
     after = await teams.say(bot.url, JONAS, "123456")

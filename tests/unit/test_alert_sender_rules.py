@@ -59,3 +59,38 @@ def test_the_backoff_doubles_per_attempt_with_a_fifth_of_jitter_up_to_its_cap(at
 
 def test_the_default_policy():
     assert SendPolicy() == SendPolicy(50, 8, timedelta(minutes=5), 1.0, 600.0, 12, 50.0)
+
+
+def adapter_with(connect: float, read: float) -> SimpleNamespace:
+    """As far as the sender reads an adapter here: the connector pool's timeouts."""
+    from bot.connector.pool import ConnectorLimits
+
+    connectors = SimpleNamespace(limits=ConnectorLimits(connect_timeout=connect, read_timeout=read))
+    return SimpleNamespace(bot_framework_authentication=SimpleNamespace(connectors=connectors))
+
+
+def test_a_lease_no_longer_than_one_send_may_take_is_refused():
+    """A send that outlasts its lease lets a second sender take the row over and send it again."""
+    with pytest.raises(ValueError, match=r"lease \(25 s\).*connect \+ read timeout, 25 s"):
+        AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25)))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"lease \(1 s\).*3 s"):
+        AlertSender(None, adapter_with(1.0, 2.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=1)))  # type: ignore[arg-type]
+
+    accepted = AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25.5)))  # type: ignore[arg-type]
+    assert accepted.policy.lease == timedelta(seconds=25.5)
+    AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy())  # type: ignore[arg-type]  # default limits: 25 s < 5 min
+    with pytest.raises(ValueError):
+        AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=10)))  # type: ignore[arg-type]
+
+
+def test_the_bots_sender_leases_five_minutes_or_twice_a_send_when_the_timeouts_are_longer():
+    from bot.bootstrap import build_sender
+    from services.settings import Settings
+
+    def lease_for(**timeouts: float) -> timedelta:
+        settings = Settings(DATABASE_URL="sqlite+aiosqlite://", **timeouts)
+        services = SimpleNamespace(settings=settings, uows=None, clock=lambda: NOW)
+        return build_sender(services, SimpleNamespace(), None).policy.lease  # type: ignore[arg-type]
+
+    assert lease_for() == timedelta(minutes=5)
+    assert lease_for(CONNECTOR_CONNECT_TIMEOUT_SECONDS=5.0, CONNECTOR_READ_TIMEOUT_SECONDS=600.0) == timedelta(seconds=1210)

@@ -7,7 +7,7 @@ import copy
 import json
 import re
 import string
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -111,19 +111,20 @@ def all_replies(language: str) -> Iterator[tuple[str, Reply]]:
     yield "welcome", welcome_reply(language)
 
 
-def second_release_replies(language: str, busy: OrganizationEvaluation) -> Iterator[tuple[str, Reply]]:
-    """The answers of the second release, for the demo organisations and the card-size worst case."""
+def second_release_replies(language: str, busy: OrganizationEvaluation, zone: tzinfo | None = None) -> Iterator[tuple[str, Reply]]:
+    """The answers of the second release, for the demo organisations and the card-size worst case
+    (times in `zone`, else in UTC, labelled)."""
     for name, evaluation in ((CONTOSO_ID, evaluate(CONTOSO_ID)), (FABRIKAM_ID, evaluate(FABRIKAM_ID)), ("busy", busy)):
         for competency in evaluation.catalog.competencies:
-            yield f"{name} {competency.id}", competency_reply(standing_of(evaluation, competency.id), language)
-        yield f"{name} membership", membership_reply(membership_of(evaluation), language)
+            yield f"{name} {competency.id}", competency_reply(standing_of(evaluation, competency.id), language, zone)
+        yield f"{name} membership", membership_reply(membership_of(evaluation), language, zone)
         people = PeopleAnswer(evaluation.snapshot.name, build_roster(evaluation), evaluation.catalog, evaluation.moment, evaluation.people_names)
-        yield f"{name} people", people_reply(people, language)
-        yield f"{name} expiring", expiring_reply(ExpiringAnswer(evaluation.snapshot.name, expiring_achievements(evaluation), evaluation.catalog, evaluation.moment), language)
-        yield f"{name} specializations", specializations_reply(Specializations(evaluation.assessment.specializations, evaluation), language)
-        yield f"{name} designations", designations_reply(Designations(evaluation.designations, evaluation), language)
+        yield f"{name} people", people_reply(people, language, zone)
+        yield f"{name} expiring", expiring_reply(ExpiringAnswer(evaluation.snapshot.name, expiring_achievements(evaluation), evaluation.catalog, evaluation.moment), language, zone)
+        yield f"{name} specializations", specializations_reply(Specializations(evaluation.assessment.specializations, evaluation), language, zone)
+        yield f"{name} designations", designations_reply(Designations(evaluation.designations, evaluation), language, zone)
         first = evaluation.snapshot.people[0].id
-        yield f"{name} what if", what_if_reply(what_if(evaluation.snapshot, evaluation.catalog, Change("leaves", first), NOW), language)
+        yield f"{name} what if", what_if_reply(what_if(evaluation.snapshot, evaluation.catalog, Change("leaves", first), NOW), language, zone)
 
 
 def cards(language: str) -> list[tuple[str, dict[str, Any]]]:
@@ -226,6 +227,19 @@ def test_times_are_shown_in_the_readers_zone_unlabelled_and_its_day_is_the_local
     assert datetime_text(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), "en", new_york) == "Jul 1, 2026, 08:00"  # summer time
     assert date_text(late, "en", berlin) == "Nov 22, 2026" and date_text(date(2026, 11, 21), "en", tokyo) == "Nov 21, 2026"
     assert datetime_text(late, "en", time_zone("Etc/UTC")) == "Nov 21, 2026, 23:47 UTC"  # a reader in UTC reads the label too
+
+
+@pytest.mark.parametrize("language", LANGUAGES_SPOKEN)
+def test_the_second_releases_answers_show_times_in_the_readers_zone(language: str) -> None:
+    busy = evaluate_organization(busy_snapshot(), bundled_catalog(), NOW, "gold")
+    in_utc = dict(second_release_replies(language, busy))
+    in_berlin = dict(second_release_replies(language, busy, time_zone("Europe/Berlin")))
+    as_of_utc, as_of_berlin = (text(language, "as_of", when=datetime_text(NOW, language, zone)) for zone in (None, time_zone("Europe/Berlin")))
+
+    timed = {name for name, reply in in_utc.items() if as_of_utc in reply.text}
+    assert {name.split(" ", 1)[1] for name in timed} >= {"people", "expiring", "membership", "specializations", "designations"}
+    for name in timed:
+        assert as_of_berlin in in_berlin[name].text and " UTC" not in in_berlin[name].text, name
 
 
 @pytest.mark.parametrize("name", [None, "", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "Europe/Berlin\x00", "x" * 200])
