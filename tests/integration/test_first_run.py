@@ -65,7 +65,7 @@ def test_a_log_line_shows_the_records_extra_fields_after_the_message():
     record = logging.LogRecord("bot.proactive.alert_sender", logging.ERROR, __file__, 1, "alert given up after %s attempts", (12,), None)
     record.__dict__.update(delivery=7, status="429", reason="gave up: 429", empty="")
 
-    assert formatter.format(record) == "ERROR bot.alert_sender: alert given up after 12 attempts delivery=7 status=429 reason='gave up: 429' empty=''"
+    assert formatter.format(record) == "ERROR bot.proactive.alert_sender: alert given up after 12 attempts delivery=7 status=429 reason='gave up: 429' empty=''"
 
 
 def test_a_traceback_stays_below_the_line_with_the_fields():
