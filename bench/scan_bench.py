@@ -35,9 +35,10 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from sqlalchemy import func, inspect as sql_inspect, select, text  # noqa: E402
-
 import evaluation_bench  # noqa: E402  (bench/: the dataset generator)
+from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import inspect as sql_inspect  # noqa: E402
+
 import services.alert_scan as alert_scan  # noqa: E402
 from services.importer import import_dataset  # noqa: E402
 from services.persistence.database import create_engine, session_factory, upgrade_database  # noqa: E402

@@ -31,10 +31,10 @@ from dialogs.cards.greeting import is_thanks
 from dialogs.cards.naming import credential_name
 from dialogs.cards.phrases import Phrasebook
 from dialogs.confirmation import CONFIRM_BELOW, confirmation_activity, is_yes_or_no
+from dialogs.entities import EntityLexicon
 from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.link_msa_dialog import LINK_LEFT_FOR_QUESTION, LinkMsaDialog
 from dialogs.messages import language_of, text
-from dialogs.entities import EntityLexicon
 from dialogs.ports import AccountDirectory, PersonalChat
 from dialogs.recognizer import Recognition, entity_lexicon, recognize
 from dialogs.turn import in_shared_conversation, language, member_of, reply_activity, say, zone

@@ -119,7 +119,7 @@ _MAX_DIGITS = len(str(MAX_NUMBER))
 class _Refused:
     """Stands in the parsed document for a value the parser refused, until `check_tree` names its path."""
 
-    __slots__ = ("problem", "key")
+    __slots__ = ("key", "problem")
 
     def __init__(self, problem: str, key: str | None = None):
         self.problem, self.key = problem, key

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.persistence.tables import OrganizationVersionRow
 
-
 _remembered: contextvars.ContextVar[dict[str, tuple[int, int]]] = contextvars.ContextVar("remembered_stamps", default={})
 
 

@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import aiohttp
 import pytest
 
-from bot.hosting.app import create_app
 from bot.bootstrap import Services, open_services
+from bot.hosting.app import create_app
 from services.demo_dataset import CONTOSO_ADMIN_AAD, CONTOSO_TENANT, FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
 from services.importer import import_dataset
 from services.settings import Settings

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import jwt
 import pytest
 
-from bot.hosting.app import create_app
 from bot.bootstrap import open_services
+from bot.hosting.app import create_app
 from dialogs import interruptible_dialog
 from dialogs.messages import text
 from services.settings import Settings
