@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     imported = asyncio.run(prepare(args.database_url, args.organizations))
     backend = args.database_url.split("+")[0].split(":")[0]
     print(f"scan bench: {backend}, {args.organizations:,} organisations of {PEOPLE} people, {ACHIEVEMENTS_EACH} achievements each"
-          f" ({'imported in %.0f s' % imported if imported else 'already imported'}); {os.cpu_count()} CPUs, shared machine", flush=True)
+          f" ({f'imported in {imported:.0f} s' if imported else 'already imported'}); {os.cpu_count()} CPUs, shared machine", flush=True)
     with tempfile.TemporaryDirectory(prefix="scan-bench-") as workdir:
         asyncio.run(reset(args.database_url))
         first = run_instances(args.database_url, 1, Path(workdir), "first")

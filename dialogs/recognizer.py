@@ -530,7 +530,7 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
                           ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
         if named.get(kind):
-            best, positions = concepts.get(concept, (1.0, set()))
+            _, positions = concepts.get(concept, (1.0, set()))
             concepts[concept] = (1.0, positions | named[kind])
     known = [bool(m) or bool(lvl) or i in entity_positions or t in lexicon.words
              for i, (t, m, lvl) in enumerate(zip(tokens, matches, level_of))]

@@ -70,9 +70,8 @@ def settings(database_url: str, token_service: FakeTokenService, graph: FakeGrap
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[tuple[LoopbackServer, Services]]:
     """One bot process, as far as the bot can tell: its own engine, services and app on a port."""
-    async with open_services(settings, clock=fixed_clock) as services:
-        async with LoopbackServer(create_app(settings, services)) as server:
-            yield server, services
+    async with open_services(settings, clock=fixed_clock) as services, LoopbackServer(create_app(settings, services)) as server:
+        yield server, services
 
 
 @pytest.fixture
