@@ -128,4 +128,4 @@ KEYS = KeyStore()
 
 def install() -> None:
     """Route the SDK's key lookups through `KEYS` (idempotent)."""
-    JwtTokenExtractor.get_open_id_metadata = staticmethod(KEYS.key_set)  # type: ignore[method-assign]
+    JwtTokenExtractor.get_open_id_metadata = staticmethod(KEYS.key_set)
