@@ -128,6 +128,6 @@ class Assistant:
         now = self.clock()
         meeting = await meet_member(self.uows, tenant_id, aad_object_id, sighting, now)
         member = meeting.member
-        if meeting.reachable_again and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
+        if meeting.reachable_again and member is not None and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
             self.alerts_queued()  # an admin who never talked to the bot gets the alerts now
         return meeting

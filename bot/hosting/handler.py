@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 def tenant_of(activity: Activity) -> str | None:
     """SPEC 4.4: `channelData.tenant.id`, else `conversation.tenantId`."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
-    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+    tenant = channel_data.get("tenant")
+    return (tenant.get("id") if isinstance(tenant, dict) else None) or getattr(activity.conversation, "tenant_id", None)
 
 
 class CompetencyBot(TeamsActivityHandler):

@@ -23,7 +23,7 @@ from bot.operator.what_if_table import render_what_if
 from services.alert_scan import scan_alerts
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import load_demo
-from services.domain.what_if import Change
+from services.domain.what_if import Change, ChangeKind
 from services.errors import DatasetError, DomainError
 from services.importer import ImportReport, import_dataset
 from services.outbox import list_alerts
@@ -111,7 +111,7 @@ def user_and_code(text: str) -> tuple[str, str]:
 def change_of(args: argparse.Namespace) -> Change:
     if args.leaves:
         return Change("leaves", args.leaves)
-    kind = "earns" if args.earns else "loses"
+    kind: ChangeKind = "earns" if args.earns else "loses"
     user, code = args.earns or args.loses
     return Change(kind, user, code)
 
