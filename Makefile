@@ -38,8 +38,10 @@ run: $(RUN_STAMP)
 	@$(BIN)/competency-bot demo
 	@$(BIN)/competency-bot serve
 
-## Run the whole test suite (and, when TEST_DATABASE_URL is set, on that database too).
+## Lint and type-check first (a finding fails the run, as on CI), then the whole test suite (and,
+## when TEST_DATABASE_URL is set, on that database too).
 test: $(STAMP)
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Mutation testing (not part of `make test`: it takes minutes): mutmut over services/domain/ and the
@@ -48,7 +50,8 @@ mutation: $(MUTATION_STAMP)
 	rm -rf mutants
 	$(BIN)/python tools/mutation.py --max-children $(or $(MUTATION_JOBS),2)
 
-## Lint and types: ruff, then mypy with the pydantic plugin (configured in pyproject.toml).
+## Lint and types: ruff, then mypy with the pydantic plugin (configured in pyproject.toml); both
+## keep their caches (.ruff_cache, .mypy_cache), so a second run takes seconds.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy

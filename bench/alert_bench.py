@@ -19,17 +19,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiohttp import web  # noqa: E402
-from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference  # noqa: E402
+from aiohttp import web
+from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
-from bot.proactive.alert_sender import AlertSender, SendPolicy  # noqa: E402
-from bot.bootstrap import build_adapter, open_services, use_connector_threads  # noqa: E402
-from services.alert_scan import scan_alerts  # noqa: E402
-from services.conversations import Sighting, meet_member  # noqa: E402
-from services.importer import import_dataset  # noqa: E402
-from services.outbox import next_due_at  # noqa: E402
-from services.settings import Settings  # noqa: E402
-from tests.e2e.fakes import FakeConnector  # noqa: E402
+from bot.bootstrap import build_adapter, open_services, use_connector_threads
+from bot.proactive.alert_sender import AlertSender, SendPolicy
+from services.alert_scan import scan_alerts
+from services.conversations import Sighting, meet_member
+from services.importer import import_dataset
+from services.outbox import next_due_at
+from services.settings import Settings
+from tests.e2e.fakes import FakeConnector
 
 LEAVERS = 10  # causes per admin
 

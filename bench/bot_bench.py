@@ -49,18 +49,17 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 import aiohttp  # noqa: E402
+import evaluation_bench  # noqa: E402  (bench/: the dataset generator)
 from aiohttp import web  # noqa: E402
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from bot.hosting.app import create_app  # noqa: E402
 from bot.bootstrap import build_bot, open_services  # noqa: E402
+from bot.hosting.app import create_app  # noqa: E402
 from services.importer import import_dataset  # noqa: E402
 from services.persistence.repository import CatalogCache  # noqa: E402
 from services.settings import Settings  # noqa: E402
 from tests.e2e.fakes import FakeConnector, LoopbackServer, TeamsChannel, TeamsUser, free_port  # noqa: E402
-
-import evaluation_bench  # noqa: E402  (bench/: the dataset generator)
 
 ORG_ID = "bench-bot"
 PEOPLE, ACHIEVEMENTS_EACH = 2_000, 5

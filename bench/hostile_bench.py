@@ -53,8 +53,8 @@ def resident_kb() -> int:
 
 async def serve_with_probe() -> None:
     """`bot.hosting.serve.serve`, with the loop-lag probe and its route."""
-    from bot.hosting.app import RUNNER_OPTIONS, create_app
     from bot.bootstrap import open_services, use_connector_threads
+    from bot.hosting.app import RUNNER_OPTIONS, create_app
     from bot.hosting.serve import check_exposure
     from services.settings import Settings
 

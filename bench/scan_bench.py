@@ -35,9 +35,10 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from sqlalchemy import func, inspect as sql_inspect, select, text  # noqa: E402
-
 import evaluation_bench  # noqa: E402  (bench/: the dataset generator)
+from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import inspect as sql_inspect  # noqa: E402
+
 import services.alert_scan as alert_scan  # noqa: E402
 from services.importer import import_dataset  # noqa: E402
 from services.persistence.database import create_engine, session_factory, upgrade_database  # noqa: E402
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     imported = asyncio.run(prepare(args.database_url, args.organizations))
     backend = args.database_url.split("+")[0].split(":")[0]
     print(f"scan bench: {backend}, {args.organizations:,} organisations of {PEOPLE} people, {ACHIEVEMENTS_EACH} achievements each"
-          f" ({'imported in %.0f s' % imported if imported else 'already imported'}); {os.cpu_count()} CPUs, shared machine", flush=True)
+          f" ({f'imported in {imported:.0f} s' if imported else 'already imported'}); {os.cpu_count()} CPUs, shared machine", flush=True)
     with tempfile.TemporaryDirectory(prefix="scan-bench-") as workdir:
         asyncio.run(reset(args.database_url))
         first = run_instances(args.database_url, 1, Path(workdir), "first")

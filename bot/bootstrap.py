@@ -15,19 +15,19 @@ import aiohttp
 from botbuilder.core import ConversationState
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.hosting.adapter import CompetencyAdapter
-from bot.proactive.alert_sender import AlertSender, SendPolicy
-from bot.proactive.alert_worker import AlertWorker
 from bot.connector.authentication import LOCAL_APP_ID, BotAuthentication
+from bot.connector.sdk_fixes import apply_sdk_fixes
+from bot.hosting.adapter import CompetencyAdapter
 from bot.hosting.graph import GraphAccountDirectory
-from bot.state.conversation_state import PerMemberConversationState
 from bot.hosting.handler import CompetencyBot
 from bot.hosting.personal_chat import StoredPersonalChat
-from bot.connector.sdk_fixes import apply_sdk_fixes
+from bot.proactive.alert_sender import AlertSender, SendPolicy
+from bot.proactive.alert_worker import AlertWorker
+from bot.state.conversation_state import PerMemberConversationState
 from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
-from dialogs.recognizer import prepare as prepare_recognizer
 from dialogs.ports import AccountDirectory
+from dialogs.recognizer import prepare as prepare_recognizer
 from services.assistant import Assistant, Clock, utc_now
 from services.persistence.database import create_engine, session_factory, upgrade_database
 from services.persistence.unit_of_work import UnitOfWorkFactory

@@ -32,7 +32,7 @@ def number(value: float, language: str) -> str:
     english = f"{int(rounded):,}" if rounded.is_integer() else f"{rounded:,.2f}"
     if language != "de":
         return english
-    return english.translate(str.maketrans({",": ".", ".": ","}))
+    return english.translate(str.maketrans(",.", ".,"))
 
 
 def money(value: float, language: str) -> str:

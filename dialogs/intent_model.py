@@ -17,6 +17,7 @@ import csv
 import math
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 
 from dialogs.word_forms import stem
@@ -37,7 +38,7 @@ def features(tokens: list[str]) -> list[str]:
     """Stemmed words, stemmed word pairs and the 3- and 4-letter pieces of each word (with its edges)."""
     tokens = [t[:MAX_TOKEN] for t in tokens[:MAX_TOKENS]]
     stems = [stem(t) for t in tokens]
-    found = ["w:" + s for s in stems] + ["b:" + a + "_" + b for a, b in zip(stems, stems[1:])]
+    found = ["w:" + s for s in stems] + ["b:" + a + "_" + b for a, b in pairwise(stems)]
     for token in tokens:
         edged = f"<{token}>"
         for n in (3, 4):

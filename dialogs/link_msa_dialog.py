@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
 from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptValidatorContext, TextPrompt
 from botbuilder.schema import ActionTypes, ActivityTypes, CardAction, HeroCard
 from msrest.exceptions import ClientRequestError, HttpOperationError
@@ -16,8 +16,8 @@ from dialogs.formatting import datetime_text
 from dialogs.interruptible_dialog import INTERRUPTING_SCORE, InterruptibleDialog
 from dialogs.messages import LANGUAGES, text
 from dialogs.ports import AccountDirectory, AccountDirectoryError
-from dialogs.turn import language, member_of, say, zone
 from dialogs.recognizer import recognize
+from dialogs.turn import language, member_of, say, zone
 from dialogs.yes_no import yes_or_no
 from services.assistant import Assistant
 from services.errors import LinkRefused

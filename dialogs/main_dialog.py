@@ -32,10 +32,10 @@ from dialogs.cards.greeting import is_thanks
 from dialogs.cards.naming import credential_name
 from dialogs.cards.phrases import Phrasebook
 from dialogs.confirmation import CONFIRM_BELOW, confirmation_activity, is_yes_or_no
+from dialogs.entities import EntityLexicon
 from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.link_msa_dialog import LINK_LEFT_FOR_QUESTION, LinkMsaDialog
 from dialogs.messages import language_of, text
-from dialogs.entities import EntityLexicon
 from dialogs.ports import AccountDirectory, PersonalChat
 from dialogs.recognizer import Recognition, entity_lexicon, recognize
 from dialogs.turn import in_shared_conversation, language, member_of, reply_activity, say, zone
@@ -43,8 +43,9 @@ from dialogs.what_if_change import change_kind
 from dialogs.yes_no import yes_or_no
 from services.assistant import Assistant
 from services.conversations import Member
+from services.domain.catalog import LEVELS
 from services.domain.evaluation import next_level
-from services.domain.what_if import CHANGE_KINDS, Change
+from services.domain.what_if import CHANGE_KINDS, Change, ChangeKind
 from services.errors import ChangeImpossible, UnknownCompetency, UnknownCredential
 
 ORGANISATION_WIDE = {
@@ -64,7 +65,7 @@ class Request:
     recognition: Recognition
     text: str | None = None
     person_id: str | None = None  # chosen among people with the same name
-    change: str | None = None  # "leaves" | "earns" | "loses" for what_if
+    change: ChangeKind | None = None  # for what_if
 
     @property
     def typed(self) -> bool:
@@ -99,7 +100,7 @@ def understand_request(
         recognition = Recognition(
             str(value["intent"]),
             1.0,
-            _entity(value, "level"),
+            level if (level := _entity(value, "level")) in LEVELS else None,  # a card's data is what the client sent
             language_of(activity.locale),
             **{key: _entity(value, key) for key in ENTITY_KEYS},
         )
@@ -205,12 +206,12 @@ class MainDialog(InterruptibleDialog):
         if intent in ("org_progress", "upgrade_options") and recognition.competency:
             return competency_reply(await self.assistant.competency(organization, recognition.competency), lang, where)
         if intent == "org_progress":
-            evaluation = await self.assistant.progress(organization, recognition.level)  # type: ignore[arg-type]
+            evaluation = await self.assistant.progress(organization, recognition.level)
             membership = evaluation.snapshot.membership
             level = recognition.level or next_level(membership.level if membership else None)
-            return progress_reply(evaluation, level, lang, where)  # type: ignore[arg-type]
+            return progress_reply(evaluation, level, lang, where)
         if intent == "upgrade_options":
-            return upgrade_reply(await self.assistant.progress(organization, recognition.level), lang, where)  # type: ignore[arg-type]
+            return upgrade_reply(await self.assistant.progress(organization, recognition.level), lang, where)
         if intent == "renewal_status":
             return renewal_reply(await self.assistant.progress(organization), lang, where)
         if intent == "membership_status":
@@ -274,7 +275,7 @@ class MainDialog(InterruptibleDialog):
         if kind != "leaves" and not recognition.credential:
             return Reply(text(lang, "what_if_needs_credential", person=recognition.person or ""))
         try:
-            result = await self.assistant.what_if(member.organization_id, Change(kind, person, recognition.credential))  # type: ignore[arg-type]
+            result = await self.assistant.what_if(member.organization_id, Change(kind, person, recognition.credential))
         except ChangeImpossible:
             return await self._not_held(member, person, recognition.credential or "", lang)
         return what_if_reply(result, lang, where)

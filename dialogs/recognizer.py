@@ -40,6 +40,7 @@ from typing import NamedTuple
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
 from dialogs.intent_model import MIN_PROBABILITY, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
+from services.domain.catalog import Level
 
 INTENTS = (
     "link_msa", "my_achievements", "org_progress", "upgrade_options", "renewal_status",
@@ -53,7 +54,7 @@ THRESHOLD = 0.5
 class Recognition:
     intent: str  # one of INTENTS
     score: float  # 0..1 confidence
-    level: str | None  # "silver" | "gold" when a level word occurs
+    level: Level | None  # when a level word occurs
     language: str  # "de" or "en"
     competency: str | None = None  # a catalog competency id
     credential: str | None = None  # a catalog credential code
@@ -234,8 +235,9 @@ FILLERS: tuple[str, str] = (
     "waere haette",
 )
 
-LEVELS = {w: "gold" for w in "gold golden goldene goldenen goldener goldenes".split()} | {
-    w: "silver" for w in "silver silber silbern silberne silbernen silberner silbernes".split()
+LEVELS: dict[str, Level] = {
+    **{w: "gold" for w in "gold golden goldene goldenen goldener goldenes".split()},
+    **{w: "silver" for w in "silver silber silbern silberne silbernen silberner silbernes".split()},
 }
 
 
@@ -477,7 +479,7 @@ _ONLY_QUESTION_MARKS = re.compile(r"\s*\?+\s*")
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
 
 
-def _level_of(token: str) -> str | None:
+def _level_of(token: str) -> Level | None:
     """The level a word names, "Silbeer" and "Golld" included (one typo in a word of five letters or more)."""
     level = LEVELS.get(token)
     if level or len(token) < 5 or len(token) > MAX_FUZZY_LENGTH:
@@ -518,7 +520,7 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
                for i, (t, lvl) in enumerate(zip(tokens, level_of))]
     language = _language(text, tokens, [{t: 1.0} if lvl else m for t, lvl, m in zip(tokens, level_of, matches)], locale)
     levels = {lvl for lvl in level_of if lvl}
-    level = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
+    level: Level | None = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
     if not tokens and _ONLY_QUESTION_MARKS.fullmatch(text):
         return Recognition("help", 1.0, None, language)
 
@@ -530,7 +532,7 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
                           ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
         if named.get(kind):
-            best, positions = concepts.get(concept, (1.0, set()))
+            _, positions = concepts.get(concept, (1.0, set()))
             concepts[concept] = (1.0, positions | named[kind])
     known = [bool(m) or bool(lvl) or i in entity_positions or t in lexicon.words
              for i, (t, m, lvl) in enumerate(zip(tokens, matches, level_of))]

@@ -49,7 +49,7 @@ def counts_toward(catalog: Catalog, code: str) -> tuple[tuple[str, Level], ...]:
     for competency in catalog.competencies:
         for level in competency.levels:
             if any(
-                r.kind == "individuals" and code in r.codes  # type: ignore[union-attr]
+                r.kind == "individuals" and code in r.codes
                 for option in competency.options
                 for r in option.levels.get(level, ())
             ):

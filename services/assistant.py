@@ -15,9 +15,10 @@ from services.conversations import Meeting, Member, Sighting, alerts_enabled, fi
 from services.domain.catalog import Catalog, Level
 from services.domain.organization import OrganizationEvaluation
 from services.domain.snapshot import Purpose
+from services.domain.what_if import Change, WhatIf
 from services.linking import LinkOutcome, MsaAssociation, association_of, link_msa
-from services.persistence.unit_of_work import UnitOfWorkFactory
 from services.people import ExpiringAnswer, PeopleAnswer, PersonRef, expiring, find_people, people_roster
+from services.persistence.unit_of_work import UnitOfWorkFactory
 from services.progress import organization_progress
 from services.standing import (
     CompetencyStanding,
@@ -29,7 +30,6 @@ from services.standing import (
     membership_status,
     specializations,
 )
-from services.domain.what_if import Change, WhatIf
 from services.what_if import what_if
 
 Clock = Callable[[], datetime]
@@ -128,6 +128,6 @@ class Assistant:
         now = self.clock()
         meeting = await meet_member(self.uows, tenant_id, aad_object_id, sighting, now)
         member = meeting.member
-        if meeting.reachable_again and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
+        if meeting.reachable_again and member is not None and member.is_admin and await queue_deliveries(self.uows, member.organization_id, now):
             self.alerts_queued()  # an admin who never talked to the bot gets the alerts now
         return meeting

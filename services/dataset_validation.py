@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import fastjsonschema
 import jsonschema
@@ -45,12 +45,12 @@ def _check_schema(document: Mapping[str, Any]) -> None:
     try:
         _fast_check()(document)
         return
-    except fastjsonschema.JsonSchemaException as fast_error:
+    except fastjsonschema.JsonSchemaValueException as fast_error:  # what a compiled validator raises
         # Only a failing document pays for jsonschema, whose errors carry the path and the reason.
         error = best_match(_validator().iter_errors(document), key=_relevance)
         if error is not None:
             raise _describe(error) from None
-        raise DatasetError(fast_error.name.removeprefix("data").lstrip(".") or "$", fast_error.message) from None
+        raise DatasetError((fast_error.name or "").removeprefix("data").lstrip(".") or "$", fast_error.message) from None
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -62,21 +62,23 @@ def json_path(parts: Iterable[Any]) -> str:
 
 def _describe(error: ValidationError) -> DatasetError:
     path = json_path(error.absolute_path)
+    # An error from iter_errors always carries its instance, schema and validator value (never `Unset`).
+    instance, schema, value = cast(Any, error.instance), cast(Mapping[str, Any], error.schema), cast(Any, error.validator_value)
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         return DatasetError(json_path([*error.absolute_path, extra[0]]), "unknown key")
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return DatasetError(json_path([*error.absolute_path, missing]), "missing")
     if error.validator == "type":
-        wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
-        return DatasetError(path, f"expected {wanted}, got {JSON_TYPES.get(type(error.instance), 'value')}")
+        wanted = value if isinstance(value, str) else " or ".join(value)
+        return DatasetError(path, f"expected {wanted}, got {JSON_TYPES.get(type(instance), 'value')}")
     if error.validator == "format":
-        return DatasetError(path, f"not a valid {error.validator_value}: {error.instance!r}")
+        return DatasetError(path, f"not a valid {value}: {instance!r}")
     if error.validator == "enum":
-        return DatasetError(path, f"must be one of {', '.join(map(str, error.validator_value))}, got {error.instance!r}")
+        return DatasetError(path, f"must be one of {', '.join(map(str, value))}, got {instance!r}")
     if error.validator == "const":
-        return DatasetError(path, f"must be {error.validator_value!r}, got {error.instance!r}")
+        return DatasetError(path, f"must be {value!r}, got {instance!r}")
     return DatasetError(path, error.message)
 
 
@@ -119,7 +121,7 @@ _MAX_DIGITS = len(str(MAX_NUMBER))
 class _Refused:
     """Stands in the parsed document for a value the parser refused, until `check_tree` names its path."""
 
-    __slots__ = ("problem", "key")
+    __slots__ = ("key", "problem")
 
     def __init__(self, problem: str, key: str | None = None):
         self.problem, self.key = problem, key
@@ -182,7 +184,7 @@ def _looks_fine(document: Any) -> bool:
         if type(container) is dict:
             if not "".join(container).isascii() and not all(_encodes(key) for key in container):
                 return False
-            values = container.values()
+            values: Iterable[Any] = container.values()
         else:
             values = container
         for value in values:

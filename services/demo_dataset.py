@@ -20,6 +20,7 @@ States shown (SPEC R3-R11), with the records that carry them:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -233,7 +234,7 @@ def _month(now: datetime, months_back: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _series(now: datetime, organization: str, metric: str, newest_first: list[float]) -> list[dict[str, Any]]:
+def _series(now: datetime, organization: str, metric: str, newest_first: Sequence[float]) -> list[dict[str, Any]]:
     if len(newest_first) != METRIC_MONTHS:
         raise ValueError(f"{metric}: expected {METRIC_MONTHS} monthly values, got {len(newest_first)}")
     return [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +16,10 @@ from services.domain.catalog import Catalog, parse_catalog
 from services.domain.snapshot import normalize_msa
 from services.errors import DatasetError
 from services.persistence.imports import ImportRepository, Progress
-from services.persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from services.persistence.unit_of_work import UnitOfWork
+
+# A `UnitOfWorkFactory`, or anything else that opens a unit of work (`write_dataset` lends its own).
+UnitsOfWork = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
 
 logger = logging.getLogger(__name__)
 __all__ = ["ImportReport", "Progress", "import_dataset", "write_dataset"]
@@ -32,7 +35,7 @@ class ImportReport:
 
 
 async def import_dataset(
-    uows: UnitOfWorkFactory, document: Mapping[str, Any], now: datetime, progress: Progress | None = None, commit: bool = True
+    uows: UnitsOfWork, document: Mapping[str, Any], now: datetime, progress: Progress | None = None, commit: bool = True
 ) -> ImportReport:
     """Validate `document`, then upsert it atomically. Raises `DatasetError` and writes nothing if
     any part is bad."""
@@ -230,5 +233,5 @@ async def write_dataset(uow: UnitOfWork, document: Mapping[str, Any], now: datet
     async def borrowed() -> AsyncIterator[UnitOfWork]:
         yield uow
 
-    return await import_dataset(borrowed, document, now, progress, commit=False)  # type: ignore[arg-type]
+    return await import_dataset(borrowed, document, now, progress, commit=False)
 

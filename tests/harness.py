@@ -13,9 +13,9 @@ from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
-from bot.state.conversation_state import PerMemberConversationState
 from bot.hosting.handler import CompetencyBot
 from bot.hosting.personal_chat import StoredPersonalChat
+from bot.state.conversation_state import PerMemberConversationState
 from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectoryError, AccountProfile

@@ -7,8 +7,9 @@ link wins; its older links to users of other organisations are dissolved as of t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from services.dataset_validation import parse_timestamp
 from services.domain.snapshot import (

@@ -173,7 +173,7 @@ class ConnectorPool:
         config = client._client.config
         sender = _HostSender(config, host, config.credentials, self.limits)
         # msrest's default pipeline, less its credentials policy (the sender sets the token per request)
-        config.pipeline = AsyncPipeline([config.user_agent_policy, RawDeserializer(), config.http_logger_policy], AsyncPipelineRequestsHTTPSender(sender))
+        config.pipeline = AsyncPipeline([config.user_agent_policy, RawDeserializer(), config.http_logger_policy], AsyncPipelineRequestsHTTPSender(sender))  # type: ignore[arg-type]  # msrest types the driver as its own class; _HostSender is the same duck
         return sender
 
     def close(self) -> None:
@@ -192,7 +192,7 @@ class _PooledFactory(ConnectorFactory):
         self._pool = pool
         self._inner = inner
 
-    async def create(self, service_url: str, audience: str = None) -> ConnectorClient:  # noqa: RUF013 - the SDK's signature
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         found = self._pool.cached(self._inner, service_url, audience)
         if found is not None:
             return found

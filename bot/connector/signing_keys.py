@@ -93,7 +93,7 @@ class KeySet:
                 metadata = await _get_json(session, self.url)
                 jwks = await _get_json(session, str(metadata["jwks_uri"]))
             keys = {str(k["kid"]): SigningKey(RSAAlgorithm.from_jwk(json.dumps(k)), list(k.get("endorsements") or [])) for k in jwks["keys"] if k.get("kid")}
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, KeyError, TypeError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError, ValueError, KeyError, TypeError) as exc:
             self.failures += 1
             backoff = min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** (self.failures - 1))
             self.retry_at = self.clock() + backoff
@@ -128,4 +128,4 @@ KEYS = KeyStore()
 
 def install() -> None:
     """Route the SDK's key lookups through `KEYS` (idempotent)."""
-    JwtTokenExtractor.get_open_id_metadata = staticmethod(KEYS.key_set)  # type: ignore[method-assign]
+    JwtTokenExtractor.get_open_id_metadata = staticmethod(KEYS.key_set)

@@ -28,12 +28,12 @@ class CompetencyAdapter(CloudAdapter):
         if activity.type == ActivityTypes.message:
             try:
                 await turn_context.send_activity(MessageFactory.text(text(language_of(activity.locale), "error_apology")))
-            except Exception:  # noqa: BLE001 - the channel may be what failed; the log has the cause
+            except Exception:
                 logger.warning("could not send the apology", exc_info=True)
         try:
             # BotState.delete raises KeyError unless the state is cached in this turn, as it is not when
             # the turn failed before the dialog loaded it; clear_state caches an empty one first.
             await self.conversation_state.clear_state(turn_context)
             await self.conversation_state.delete(turn_context)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("could not clear the conversation state", exc_info=True)

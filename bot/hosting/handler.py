@@ -10,12 +10,12 @@ from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot.hosting import invokes
+from bot.hosting.conversation_kind import is_personal, is_shared
 from bot.hosting.message_text import bounded_text, strip_recipient_mentions
 from bot.state.storage import prefetched
 from dialogs.cards import welcome_reply
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
-from bot.hosting.conversation_kind import is_personal, is_shared
 from services.assistant import Assistant
 from services.conversations import Member, Sighting
 
@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 def tenant_of(activity: Activity) -> str | None:
     """SPEC 4.4: `channelData.tenant.id`, else `conversation.tenantId`."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") if isinstance(channel_data.get("tenant"), dict) else {}
-    return tenant.get("id") or getattr(activity.conversation, "tenant_id", None)
+    tenant = channel_data.get("tenant")
+    return (tenant.get("id") if isinstance(tenant, dict) else None) or getattr(activity.conversation, "tenant_id", None)
 
 
 class CompetencyBot(TeamsActivityHandler):

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Any
 from urllib.parse import urlsplit
 
 MAX_DEPTH = 32  # Teams' activities nest about 6 levels (channelData.team.…, attachments' cards ~12)
@@ -56,10 +57,10 @@ def check_headers(content_type: str, content_encoding: str) -> Refusal | None:
 _CONTAINERS = (dict, list)
 
 
-def _depth_exceeds(value: object) -> bool:
+def _depth_exceeds(value: dict[str, Any] | list[Any]) -> bool:
     """Whether a parsed JSON value nests deeper than `MAX_DEPTH`: iterative, and it stops as soon as
     it finds a node that deep (the parse itself is C; a body over ~1,000 levels never parses)."""
-    stack = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)]  # parsed JSON: dicts and lists of anything
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:

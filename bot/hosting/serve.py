@@ -9,10 +9,10 @@ import signal
 
 from aiohttp import web
 
-from bot.hosting.app import RUNNER_OPTIONS, create_app
 from bot.bootstrap import open_services, use_connector_threads
-from bot.operator.cli import UsageError
+from bot.hosting.app import RUNNER_OPTIONS, create_app
 from bot.hosting.inbound import is_loopback
+from bot.operator.cli import UsageError
 from services.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Sequence
 
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,18 +20,18 @@ from bot.bootstrap import open_services
 from bot.operator.logs import configure_logging
 from bot.operator.progress_table import render_progress
 from bot.operator.what_if_table import render_what_if
+from services.alert_scan import scan_alerts
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import load_demo
+from services.domain.what_if import Change, ChangeKind
 from services.errors import DatasetError, DomainError
-from services.alert_scan import scan_alerts
 from services.importer import ImportReport, import_dataset
 from services.outbox import list_alerts
 from services.partner_center.exports import ExportReport, import_exports
 from services.progress import organization_progress
-from services.domain.what_if import Change
 from services.reporting import evaluation_json, what_if_json
-from services.what_if import what_if
 from services.settings import Settings
+from services.what_if import what_if
 
 PROG = "competency-bot"
 
@@ -111,7 +111,7 @@ def user_and_code(text: str) -> tuple[str, str]:
 def change_of(args: argparse.Namespace) -> Change:
     if args.leaves:
         return Change("leaves", args.leaves)
-    kind = "earns" if args.earns else "loses"
+    kind: ChangeKind = "earns" if args.earns else "loses"
     user, code = args.earns or args.loses
     return Change(kind, user, code)
 

@@ -50,14 +50,14 @@ def render_progress(evaluation: OrganizationEvaluation) -> str:
     lines.append(f"Upgrade options toward {evaluation.upgrade_level} (closest first):")
     if not evaluation.upgrade_options:
         lines.append("  none: every competency meets this level")
-    for option in evaluation.upgrade_options[:10]:
-        heading = words.say("upgrade_heading", competency=words.competency(option.competency_id), option=words.option(option.competency_id, option.option_id))
-        lines.append(f"  {heading}: {words.needs(option)}")
+    for upgrade in evaluation.upgrade_options[:10]:
+        heading = words.say("upgrade_heading", competency=words.competency(upgrade.competency_id), option=words.option(upgrade.competency_id, upgrade.option_id))
+        lines.append(f"  {heading}: {words.needs(upgrade)}")
     if renewal.held:
         lines.append("")
         lines.append(f"Renewal on {renewal.expires_on}:")
-        for held in renewal.held:
-            lines.append(f"  {words.competency(held.competency_id)} {held.level}: {'AT RISK' if held.at_risk else 'safe'}")
-            for cause in held.causes:
+        for held_level in renewal.held:
+            lines.append(f"  {words.competency(held_level.competency_id)} {held_level.level}: {'AT RISK' if held_level.at_risk else 'safe'}")
+            for cause in held_level.causes:
                 lines.append(f"    cause: {words.cause(cause)}")
     return "\n".join(lines)

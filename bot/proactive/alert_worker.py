@@ -72,7 +72,7 @@ class AlertWorker:
         while not self._stopping.is_set():
             try:
                 await self.drain(timeout=self.poll_interval)
-            except Exception:  # noqa: BLE001 - a failing database must not end the loop
+            except Exception:
                 logger.exception("sending alerts failed; trying again shortly")
             if self._stopping.is_set():
                 return
@@ -85,7 +85,7 @@ class AlertWorker:
                 report = await scan_alerts(self.uows, self.clock(), worker=self.sender.worker)
                 if report.queued_deliveries:
                     self.wake()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.exception("alert scan failed; next scan as scheduled")
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.scan_interval)

@@ -25,7 +25,7 @@ _ANY = "*"
 _WRITE_ATTEMPTS = 3
 
 
-_prefetched: contextvars.ContextVar[dict[str, tuple[str, str] | None]] = contextvars.ContextVar("prefetched_state", default={})
+_prefetched: contextvars.ContextVar[dict[str, tuple[str, str] | None]] = contextvars.ContextVar("prefetched_state")
 
 
 def prefetched(key: str, stored: tuple[str, str] | None) -> None:
@@ -68,7 +68,7 @@ class SqlStorage(Storage):
         keys = list(keys)
         if not keys:
             return {}
-        known = _prefetched.get()
+        known = _prefetched.get({})
         if known and all(key in known for key in keys):
             stored = {key: known.pop(key) for key in keys}
             return {key: _restore(*item) for key, item in stored.items() if item is not None}
@@ -85,7 +85,7 @@ class SqlStorage(Storage):
             return
         for key in changes:
             _check_key(key)
-        if _prefetched.get():
+        if _prefetched.get({}):
             _prefetched.set({})  # written now: what was read before is no longer what is stored
         async with self._sessions() as session:
             for key, item in changes.items():

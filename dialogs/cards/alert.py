@@ -6,8 +6,9 @@ recipient's language and time zone."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
-from typing import Any, Mapping
+from typing import Any
 
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook

@@ -59,7 +59,7 @@ def progress_bar(fraction: float, style: str) -> dict[str, Any]:
     """
     fraction = max(0.0, min(1.0, fraction))
     filled = round(fraction * 100)
-    if 0 < fraction and filled == 0:
+    if fraction > 0 and filled == 0:
         filled = 1
     if fraction < 1 and filled == 100:
         filled = 99

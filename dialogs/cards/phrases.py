@@ -159,7 +159,7 @@ class Phrasebook:
         if isinstance(requirement, MetricRequirement):
             key = "requirement_metric_sum" if requirement.aggregate == "sum" else "requirement_metric_latest"
             return sentence(self.say(key, metric=self.metric(requirement.metric), months=requirement.window_months))
-        return self.say("requirement_people", what=self.holding(requirement))  # type: ignore[arg-type]
+        return self.say("requirement_people", what=self.holding(requirement))
 
     def figure(self, result: RequirementResult) -> str:
         requirement = result.requirement

@@ -50,10 +50,10 @@ def specializations_reply(answer: Specializations, language: str, zone: tzinfo |
 def _metric_label(words: Phrasebook, score: MetricScore) -> str:
     source = score.metric.source
     if source.kind == "individuals":
-        name = words.say("designation_people", what=words.any_of(source.any_of))  # type: ignore[union-attr]
+        name = words.say("designation_people", what=words.any_of(source.any_of))
         value, full = words.count(score.value), words.count(score.metric.full_at)
     else:
-        metric = source.metric  # type: ignore[union-attr]
+        metric = source.metric
         name = sentence(metric_name(words, metric))
         value, full = words.metric_value(metric, score.value), words.metric_value(metric, score.metric.full_at)
     if not score.gates_met:

@@ -128,11 +128,11 @@ def find_alert_causes(evaluation: OrganizationEvaluation) -> tuple[AlertCause, .
             )
         )
     eligible = evaluation.assessment.eligible_level
-    if level_rank(eligible) > level_rank(membership_level):
+    if eligible != "none" and level_rank(eligible) > level_rank(membership_level):  # "none" ranks lowest: never above
         meeting = [
-            [result.id, next(o.option_id for o in result.levels[eligible].options if o.met)]  # type: ignore[index]
+            [result.id, next(o.option_id for o in result.levels[eligible].options if o.met)]
             for result in evaluation.assessment.competencies
-            if eligible in result.levels and result.levels[eligible].met  # type: ignore[index]
+            if eligible in result.levels and result.levels[eligible].met
         ]
         causes.append(AlertCause(snapshot.id, "upgrade_available", f"upgrade|{snapshot.id}|{eligible}", {"level": eligible, "membership": membership_level, "competencies": meeting}))
     for override in snapshot.overrides:

@@ -17,7 +17,7 @@ from services.domain.requirements import (
     evaluate_metric,
     index_people_by_code,
 )
-from services.domain.snapshot import OrganizationSnapshot, Override
+from services.domain.snapshot import MembershipLevel, OrganizationSnapshot, Override
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Assessment:
         return frozenset(code for codes in self.holdings.values() for code in codes)
 
     @property
-    def eligible_level(self) -> str:
+    def eligible_level(self) -> MembershipLevel:
         """R8: the membership level the organisation may buy: Gold needs Gold met in one option."""
         if any(c.levels.get("gold") and c.levels["gold"].met for c in self.competencies):
             return "gold"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypedDict
 
-from services.domain.catalog import Level
+from services.domain.catalog import IndividualsRequirement, Level, MetricRequirement
 from services.domain.evaluation import Assessment, CompetencyResult, Evaluator, OptionResult, level_rank
-from services.domain.holdings import current_holdings, retired_until
+from services.domain.holdings import Holding, current_holdings, retired_until
 from services.domain.requirements import RequirementResult, candidates_for, evaluate_individuals, index_people_by_code
 from services.domain.snapshot import start_of_day
 from services.domain.upgrades import UpgradeOption, best_option, rank_upgrade_options
@@ -36,6 +36,18 @@ class RiskCause:
     @property
     def key(self) -> tuple[str, ...]:
         return (self.kind, self.competency_id, self.level, self.option_id, self.person_id or "", self.code or self.metric or "")
+
+
+class _Where(TypedDict):
+    """Which option a cause belongs to: the fields every RiskCause of that option shares."""
+
+    competency_id: str
+    level: Level
+    option_id: str
+
+
+def _where(option: OptionResult) -> _Where:
+    return _Where(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
                 )
             )
     keeps_level = any(
-        _met_at_or_above(anniversary.competency(h.competency), membership.level)  # type: ignore[arg-type]
+        _met_at_or_above(anniversary.competency(h.competency), membership.level)
         for h in snapshot.held
     ) if membership.level != "none" else True
     return RenewalOutlook(membership.level, membership.expires_on, not keeps_level, tuple(held_risks))
@@ -112,7 +124,9 @@ def _causes(
     still meet; only when no option is, the closest option's shortfall is named."""
     options_today = result.levels[level].options
     met_today = [o for o in options_today if o.met]
-    then_options = {o.option_id: o for o in anniversary.competency(result.id).levels[level].options}  # type: ignore[union-attr]
+    then_competency = anniversary.competency(result.id)
+    assert then_competency is not None  # one catalog: the anniversary assesses every competency today does
+    then_options = {o.option_id: o for o in then_competency.levels[level].options}
     causes: list[RiskCause] = []
     if met_today:
         for option in met_today:
@@ -135,21 +149,22 @@ def _lost_by_then(
     snapshot, catalog = evaluator.snapshot, evaluator.catalog
     people = {p.id: p for p in snapshot.people}
     causes: list[RiskCause] = []
-    base = dict(competency_id=today.competency_id, level=today.level, option_id=today.option_id)
+    base = _where(today)
     if today.override is not None and then.override is None and not then.requirements_met:
         causes.append(RiskCause("override_ends", when=start_of_day(today.override.ends_on), **base))
     for now_result, then_result in zip(today.requirements, then.requirements):
         if then_result.met:
             continue
-        if now_result.kind == "metric":
-            causes.append(RiskCause("metric_below", metric=now_result.requirement.metric, current=now_result.current, required=now_result.required, **base))  # type: ignore[union-attr]
+        requirement = now_result.requirement
+        if isinstance(requirement, MetricRequirement):
+            causes.append(RiskCause("metric_below", metric=requirement.metric, current=now_result.current, required=now_result.required, **base))
             continue
         for person_id in sorted(set(now_result.counted) - set(then_result.counted)):
             person = people.get(person_id)
-            if person is not None and person.has_left(anniversary):
-                causes.append(RiskCause("leaver", person_id=person_id, when=start_of_day(person.left_on), **base))  # type: ignore[arg-type]
+            if person is not None and person.left_on is not None and person.has_left(anniversary):
+                causes.append(RiskCause("leaver", person_id=person_id, when=start_of_day(person.left_on), **base))
                 continue
-            codes = now_result.requirement.codes  # type: ignore[union-attr]
+            codes = requirement.codes
             for code, holding in sorted(assessment.holdings.get(person_id, {}).items()):
                 if code in codes and holding.valid_until is not None and holding.valid_until <= anniversary:
                     kind: CauseKind = "retiring" if holding.valid_until == retired_until(catalog, code) else "expiring"
@@ -160,11 +175,11 @@ def _lost_by_then(
 
 
 def _shortfall_causes(today: Assessment, option: OptionResult, restored: _Restored) -> list[RiskCause]:
-    base = dict(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
+    base = _where(option)
     causes: list[RiskCause] = []
     for result in option.unmet:
-        if result.kind == "metric":
-            causes.append(RiskCause("metric_below", metric=result.requirement.metric, current=result.current, required=result.required, **base))  # type: ignore[union-attr]
+        if isinstance(result.requirement, MetricRequirement):
+            causes.append(RiskCause("metric_below", metric=result.requirement.metric, current=result.current, required=result.required, **base))
             continue
         named = restored.causes(option, result)
         causes.extend(named)
@@ -181,12 +196,13 @@ class _Restored:
         snapshot = evaluator.snapshot
         self.evaluator, self.moment = evaluator, moment
         self.dissolved = {(l.user_id, l.msa): l.dissolved_at for l in snapshot.links if l.dissolved_at is not None and l.dissolved_at <= moment}
-        self.left = {p.id: p.left_on for p in snapshot.people if p.has_left(moment)}
-        self._holdings: dict | None = None
-        self._by_code: dict | None = None
+        self.left = {p.id: p.left_on for p in snapshot.people if p.left_on is not None and p.has_left(moment)}
+        self._holdings: dict[str, dict[str, Holding]] | None = None
+        self._by_code: dict[str, set[str]] | None = None
 
-    def _judge(self, result: RequirementResult) -> RequirementResult:
-        if self._holdings is None:
+    def _restored_holdings(self) -> tuple[dict[str, dict[str, Holding]], dict[str, set[str]]]:
+        """Everyone's holdings as if nobody had left and no MSA had moved: computed once, when first needed."""
+        if self._holdings is None or self._by_code is None:
             snapshot = self.evaluator.snapshot
             restored = dataclasses.replace(
                 snapshot,
@@ -195,8 +211,14 @@ class _Restored:
             )
             self._holdings = current_holdings(restored, self.evaluator.catalog, self.moment)
             self._by_code = index_people_by_code(self._holdings)
+        return self._holdings, self._by_code
+
+    def _judge(self, result: RequirementResult) -> RequirementResult:
         requirement = result.requirement
-        return evaluate_individuals(requirement, self._holdings, candidates_for(requirement, self._by_code), self.moment)  # type: ignore[arg-type]
+        if not isinstance(requirement, IndividualsRequirement):
+            raise TypeError("only a requirement on people is judged as restored; a metric is what it is")
+        holdings, by_code = self._restored_holdings()
+        return evaluate_individuals(requirement, holdings, candidates_for(requirement, by_code), self.moment)
 
     def meets(self, option: OptionResult) -> bool:
         """Would the option be met today had those people stayed? (Metrics are what they are.)"""
@@ -207,14 +229,16 @@ class _Restored:
     def causes(self, option: OptionResult, result: RequirementResult) -> list[RiskCause]:
         if not (self.dissolved or self.left):
             return []
-        base = dict(competency_id=option.competency_id, level=option.level, option_id=option.option_id)
+        base = _where(option)
         with_them = self._judge(result)
+        codes = with_them.requirement.codes if isinstance(with_them.requirement, IndividualsRequirement) else frozenset()
         found: list[RiskCause] = []
         for person_id in sorted(set(with_them.counted) - set(result.counted)):
             if person_id in self.left:
-                found.append(RiskCause("leaver", person_id=person_id, when=start_of_day(self.left[person_id]), **base))  # type: ignore[arg-type]
+                found.append(RiskCause("leaver", person_id=person_id, when=start_of_day(self.left[person_id]), **base))
                 continue
-            for code, holding in sorted(self._holdings[person_id].items()):  # type: ignore[index]
-                if code in result.requirement.codes and (person_id, holding.msa) in self.dissolved:  # type: ignore[union-attr]
+            holdings, _ = self._restored_holdings()
+            for code, holding in sorted(holdings[person_id].items()):
+                if code in codes and (person_id, holding.msa) in self.dissolved:
                     found.append(RiskCause("msa_moved", person_id=person_id, code=code, msa=holding.msa, when=self.dissolved[(person_id, holding.msa)], **base))
         return found

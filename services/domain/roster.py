@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.domain.catalog import Level
+from services.domain.catalog import IndividualsRequirement, Level
 from services.domain.evaluation import Assessment
 from services.domain.organization import OrganizationEvaluation
 from services.domain.requirements import RequirementResult
@@ -61,7 +61,8 @@ def _counting_requirements(assessment: Assessment):
 
 
 def _names(requirement: RequirementResult, code: str | None) -> bool:
-    return code is None or code in requirement.requirement.codes  # type: ignore[union-attr]
+    people = requirement.requirement
+    return code is None or (isinstance(people, IndividualsRequirement) and code in people.codes)  # only those are yielded
 
 
 def carried_levels(assessment: Assessment, person_id: str, code: str | None = None, competency_id: str | None = None) -> tuple[tuple[str, Level], ...]:

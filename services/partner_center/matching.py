@@ -12,9 +12,6 @@ from services.domain.catalog import Catalog, Competency, Option
 EXAM_CODE = re.compile(r"(?<![A-Za-z0-9])((?:[A-Za-z]{2,3}\d?|\d{2})-\d{3})(?![\w-])")
 
 
-_UNSEEN = object()
-
-
 def name_key(name: str) -> str:
     """Names compare without regard to case, runs of spaces or the kind of dash."""
     return " ".join(name.replace("\u2013", "-").replace("\u2014", "-").split()).casefold()
@@ -48,12 +45,12 @@ class CatalogNames:
 
     def credential(self, title: str, activity_id: str = "") -> str | None:
         key = (title, activity_id)
-        found = self._seen.get(key, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._credential(title, activity_id)
-            if len(self._seen) < 100_000:  # a file of unique junk titles must not grow memory
-                self._seen[key] = found
-        return found  # type: ignore[return-value]
+        if key in self._seen:
+            return self._seen[key]
+        found = self._credential(title, activity_id)
+        if len(self._seen) < 100_000:  # a file of unique junk titles must not grow memory
+            self._seen[key] = found
+        return found
 
     def _credential(self, title: str, activity_id: str) -> str | None:
         for text in (title, activity_id):

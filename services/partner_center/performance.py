@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.domain.catalog import Competency, Option
+from services.domain.catalog import Competency, Level, Option
 from services.partner_center.rows import RowContext
 from services.partner_center.skipped import UNKNOWN_COMPETENCY, UNKNOWN_METRIC
 
@@ -20,7 +20,7 @@ class MetricMonth:
     value: float
     competency: Competency
     option: Option | None
-    thresholds: tuple[tuple[str, float], ...]  # ("gold", 100000.0): what Partner Center says is needed
+    thresholds: tuple[tuple[Level, float], ...]  # ("gold", 100000.0): what Partner Center says is needed
 
 
 def read_metric_month(context: RowContext, line: int, row: dict[str, str]) -> MetricMonth | None:
@@ -31,9 +31,10 @@ def read_metric_month(context: RowContext, line: int, row: dict[str, str]) -> Me
         raise context.error(line, "MetricMonthlyContribution", f"must not be negative, got {value:g}")
     for column in AGGREGATES:
         context.number(row, line, column, required=False)  # not imported, but a bad one means a bad file
+    levels: tuple[tuple[Level, str], ...] = (("silver", "SilverThreshold"), ("gold", "GoldThreshold"))
     thresholds = tuple(
         (level, threshold)
-        for level, column in (("silver", "SilverThreshold"), ("gold", "GoldThreshold"))
+        for level, column in levels
         if (threshold := context.number(row, line, column, required=False)) is not None
     )
     competency = context.names.competency(context.text(row, "CompetencyName"))

@@ -11,7 +11,6 @@ from services.partner_center.csv_file import column_key
 from services.partner_center.rows import RowContext
 from services.partner_center.skipped import NO_MSA, NOT_ACTIVE, UNKNOWN_CREDENTIAL
 
-
 ACTIVATION_STATUS = column_key("ActivationStatus")
 
 

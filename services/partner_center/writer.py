@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.associations import dissolve_superseded_links
-from services.domain.catalog import Catalog, MetricRequirement
+from services.domain.catalog import Catalog, Market, MetricRequirement
 from services.errors import DatasetError
 from services.partner_center.csv_file import problem
 from services.partner_center.performance import MetricMonth
@@ -42,7 +42,7 @@ class ExportWriter:
         self.warnings: list[str] = []
         self._warned: set[tuple] = set()
         self._known_organizations: set[str] = set()
-        self._markets: dict[str, str] = {}
+        self._markets: dict[str, Market] = {}
 
     # --- organisations ------------------------------------------------------------------------
 
@@ -165,9 +165,9 @@ class ExportWriter:
         options = [month.option] if month.option else list(month.competency.options)
         for level, theirs in month.thresholds:
             ours = {
-                r.min.for_market(market)  # type: ignore[arg-type]
+                r.min.for_market(market)
                 for option in options
-                for r in option.levels.get(level, ())  # type: ignore[call-overload]
+                for r in option.levels.get(level, ())
                 if isinstance(r, MetricRequirement) and r.metric == month.metric
             }
             if not ours or theirs in ours:

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.domain.catalog import Market
 from services.persistence.tables import (
     AchievementRow,
     Base,
@@ -161,7 +162,8 @@ class ImportRepository:
         )
         return {(r.metric, r.month): r.value for r in rows}
 
-    async def market(self, organization_id: str) -> str | None:
+    async def market(self, organization_id: str) -> Market | None:
+        # the importer stores only the schema's markets (dataset validation)
         return await self._session.scalar(select(OrganizationRow.market).where(OrganizationRow.id == organization_id))
 
     async def held_levels(self, organization_id: str) -> dict[tuple[str, str], date | None]:

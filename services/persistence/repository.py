@@ -10,11 +10,12 @@ from typing import cast
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.domain.catalog import Catalog, Level, parse_catalog
+from services.domain.catalog import Catalog, Level, Market, parse_catalog
 from services.domain.snapshot import (
     Achievement,
     HeldLevel,
     Membership,
+    MembershipLevel,
     MetricValue,
     MsaLink,
     OrganizationSnapshot,
@@ -157,12 +158,13 @@ class Repository:
         )).all()
         membership = None
         if org.membership_level and org.membership_expires_on:
-            membership = Membership(org.membership_level, org.membership_expires_on, org.membership_purchased_on)  # type: ignore[arg-type]
+            # the importer stores only the schema's levels and markets (dataset validation)
+            membership = Membership(cast(MembershipLevel, org.membership_level), org.membership_expires_on, org.membership_purchased_on)
         return OrganizationSnapshot(
             id=org.id,
             name=org.name,
             tenant_id=org.tenant_id,
-            market=org.market,  # type: ignore[arg-type]
+            market=cast(Market, org.market),
             membership=membership,
             held=tuple(HeldLevel(r.competency, cast(Level, r.level), r.since) for r in held),
             people=tuple(Person(r.id, r.display_name, frozenset(r.roles.split(",")), r.left_on, r.aad_object_id, r.locale) for r in users),

@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.persistence.tables import OrganizationVersionRow
 
-
-_remembered: contextvars.ContextVar[dict[str, tuple[int, int]]] = contextvars.ContextVar("remembered_stamps", default={})
+_remembered: contextvars.ContextVar[dict[str, tuple[int, int]]] = contextvars.ContextVar("remembered_stamps")
 
 
 def remember_stamp(organization_id: str, version: int, catalog_id: int) -> None:
@@ -23,7 +22,7 @@ def remember_stamp(organization_id: str, version: int, catalog_id: int) -> None:
 
 
 def take_remembered_stamp(organization_id: str) -> tuple[int, int] | None:
-    return _remembered.get().pop(organization_id, None)
+    return _remembered.get({}).pop(organization_id, None)
 
 
 def forget_remembered_stamps() -> None:

@@ -3,6 +3,8 @@ figures of tests/answers_dataset.py (its docstring has them worked out by hand).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from dialogs.confirmation import CONFIRM_BELOW
@@ -182,7 +184,7 @@ async def test_who_counts_for_a_competency_names_the_level_without_slack(bot, pe
 async def test_who_our_certified_people_are_is_everyone_present_never_the_admins_own_achievements(bot, person):
     lines = await ask(bot, person, {"en": "who are our certified people?", "de": "Wer ist bei uns zertifiziert?"})
 
-    people = [line.removeprefix("- ").split(":")[0] for line, below in zip(lines, lines[1:], strict=False) if below.startswith("  ")]
+    people = [line.removeprefix("- ").split(":")[0] for line, below in pairwise(lines) if below.startswith("  ")]
     assert people == ["Ben Weber", "Nina Novak", "Oliver Brown", "Sam Green", "Sam Taylor"]  # Carl left: not listed
     assert lines[-1] == {"en": "- Security Silver rests on exactly 1 person: Sam Green", "de": "- Sicherheit Silber hängt an genau 1 Person: Sam Green"}[lang(person)]
 

@@ -240,3 +240,13 @@ async def test_installing_the_bot_greets_and_remembers_the_conversation(harness)
     async with harness.assistant.uows() as uow:
         rows = (await uow.session.execute(select(ConversationReferenceRow.user_id, ConversationReferenceRow.personal))).all()
     assert rows == [("u-ann", True)]
+
+
+async def test_a_card_button_naming_no_known_level_is_answered_as_one_naming_none(harness):
+    """A button's data is whatever the client posts: a level other than Silver or Gold is ignored."""
+    chat = harness.chat(ANN)
+    plain = await chat.say(value={"intent": "upgrade_options"})
+    odd = await chat.say(value={"intent": "upgrade_options", "level": "platinum"})
+
+    assert card_of(plain[0])["type"] == "AdaptiveCard"
+    assert card_of(odd[0]) == card_of(plain[0])

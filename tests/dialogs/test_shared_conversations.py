@@ -4,16 +4,15 @@ happens there only, and each member's dialog is their own (in English and German
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
-from botbuilder.core import CardFactory
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import ComponentDialog, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
-from botbuilder.core import MessageFactory
-from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
+from sqlalchemy import select
 
-from bot.state.conversation_state import PerMemberConversationState
 from bot.hosting.handler import CompetencyBot
+from bot.state.conversation_state import PerMemberConversationState
 from bot.state.storage import SqlStorage
 from dialogs.main_dialog import ORGANISATION_WIDE
 from dialogs.messages import text

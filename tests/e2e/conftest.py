@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 import aiohttp
 import pytest
 
-from bot.hosting.app import create_app
 from bot.bootstrap import Services, open_services
+from bot.hosting.app import create_app
 from services.demo_dataset import CONTOSO_ADMIN_AAD, CONTOSO_TENANT, FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
 from services.importer import import_dataset
 from services.settings import Settings
@@ -70,9 +70,8 @@ def settings(database_url: str, token_service: FakeTokenService, graph: FakeGrap
 @asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[tuple[LoopbackServer, Services]]:
     """One bot process, as far as the bot can tell: its own engine, services and app on a port."""
-    async with open_services(settings, clock=fixed_clock) as services:
-        async with LoopbackServer(create_app(settings, services)) as server:
-            yield server, services
+    async with open_services(settings, clock=fixed_clock) as services, LoopbackServer(create_app(settings, services)) as server:
+        yield server, services
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import aiohttp
 from aiohttp import web
@@ -370,7 +370,7 @@ class TeamsChannel:
     """Posts activities to a bot as Teams does (channel `msteams`, a personal conversation, the tenant
     in `channelData`, `serviceUrl` = the fake connector) and reads the bot's answers from the connector."""
 
-    BOT = {"id": "28:competency-bot", "name": "Competency Bot"}
+    BOT: ClassVar[dict[str, str]] = {"id": "28:competency-bot", "name": "Competency Bot"}
 
     def __init__(self, connector: FakeConnector, session: aiohttp.ClientSession):
         self.connector = connector

@@ -14,19 +14,19 @@ from aiohttp import web
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from sqlalchemy import select
 
-from bot.proactive.alert_sender import AlertSender, SendPolicy, SendReport
 from bot.bootstrap import build_adapter, open_services
+from bot.proactive.alert_sender import AlertSender, SendPolicy, SendReport
 from dialogs.cards import renewal_reply
 from dialogs.formatting import date_text
-from services.outbox import claim_due
-from services.progress import organization_progress
-from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member, set_alerts
 from services.importer import import_dataset
+from services.outbox import claim_due
 from services.persistence.database import create_engine
 from services.persistence.tables import AlertCauseRow, AlertDeliveryRow, ConversationReferenceRow
+from services.progress import organization_progress
 from services.settings import Settings
+from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from tests.e2e.fakes import Answer, FakeConnector
 
 # The lease outlasts any send (AlertSender refuses one that does not outlast the connector's connect +

@@ -8,8 +8,8 @@ import asyncio
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ConversationReference
 
-from bot.hosting.app import BOT
 from bot.connector.authentication import LOCAL_APP_ID
+from bot.hosting.app import BOT
 from dialogs.messages import text
 from tests.e2e.conftest import ANNA, running_bot
 from tests.e2e.fakes import LOOPBACK, Answer, FakeConnector, TeamsUser

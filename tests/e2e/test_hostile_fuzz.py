@@ -26,10 +26,9 @@ async def test_two_thousand_hostile_activities_get_no_5xx_and_a_reply_or_a_4xx_e
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def send(request: HostileRequest) -> None:
-        async with gate:
-            async with teams.session.post(f"{bot.url}/api/messages", data=io.BytesIO(request.body), headers=request.headers) as response:
-                await response.read()
-                answers.append((request, response.status))
+        async with gate, teams.session.post(f"{bot.url}/api/messages", data=io.BytesIO(request.body), headers=request.headers) as response:
+            await response.read()
+            answers.append((request, response.status))
 
     with caplog.at_level(logging.WARNING):
         await asyncio.gather(*(send(r) for r in requests))

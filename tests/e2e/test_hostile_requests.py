@@ -23,11 +23,10 @@ from botframework.connector.auth import ChannelValidation
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.connector import signing_keys
-from bot.hosting.app import create_app
 from bot.bootstrap import open_services
+from bot.connector import signing_keys
 from bot.connector.signing_keys import KEYS
-from dialogs.messages import text
+from bot.hosting.app import create_app
 from services.settings import Settings
 from tests.e2e.conftest import ANNA, JONAS, prepare_sign_in
 from tests.e2e.fakes import LoopbackServer, free_port

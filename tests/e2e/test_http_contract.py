@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import jwt
 import pytest
 
-from bot.hosting.app import create_app
 from bot.bootstrap import open_services
+from bot.hosting.app import create_app
 from dialogs.interruptible_dialog import InterruptibleDialog
 from dialogs.messages import text
 from services.settings import Settings
@@ -138,9 +138,9 @@ async def test_healthz_reports_the_database_ok(bot, teams):
 async def test_healthz_answers_503_when_the_database_is_unreachable(teams, database_url):
     settings = Settings(DATABASE_URL=database_url, ALERT_SCAN_INTERVAL_SECONDS=0)
     threads_before = set(threading.enumerate())
-    async with open_services(settings) as services, LoopbackServer(create_app(settings, services)) as bot:
-        async with teams.session.get(f"{bot.url}/healthz") as response:
-            status, body = response.status, await response.json()
+    async with open_services(settings) as services, LoopbackServer(create_app(settings, services)) as bot, \
+            teams.session.get(f"{bot.url}/healthz") as response:
+        status, body = response.status, await response.json()
     await sqlite_workers_finished(threads_before)
 
     assert status == 503

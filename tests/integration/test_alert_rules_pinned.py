@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.proactive.alert_sender import AlertSender, SendPolicy
 from bot.bootstrap import open_services
+from bot.proactive.alert_sender import AlertSender, SendPolicy
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member
 from services.importer import import_dataset

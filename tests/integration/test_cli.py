@@ -56,7 +56,7 @@ def test_the_demo_shows_met_pending_expired_leaver_at_risk_override_and_one_pers
     assert cloud["held"] == "silver" and cloud["levels"]["silver"]["met"] and not cloud["levels"]["silver"]["at_risk"]
     assert (gold_people["current"], gold_people["required"], gold_people["pending"]) == (1, 2, 1)
     assert data["held"] == "silver" and data["levels"]["silver"]["at_risk"] is True
-    causes = [h for h in contoso["renewal"]["held"] if h["competency"] == "data-analytics"][0]["causes"]
+    causes = next(h for h in contoso["renewal"]["held"] if h["competency"] == "data-analytics")["causes"]
     assert [(c["kind"], c.get("person")) for c in causes] == [("expiring", "u-lena"), ("leaver", "u-carla")]  # Carla was the slack
     assert contoso["upgrade_options"][0]["competency"] == "cloud-platform"
     assert contoso["upgrade_options"][0]["missing"][0]["pending"] == 1

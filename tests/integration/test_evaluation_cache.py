@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from services.errors import UnknownOrganization
 from services.importer import import_dataset
-from services.persistence.repository import Repository
 from services.linking import link_msa
+from services.persistence.repository import Repository
 from services.progress import organization_progress
 from tests.integration.test_linking import NOW, cloud_people, dataset
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
+from bot.hosting.serve import welcome
 from bot.operator.cli import main
 from bot.operator.logs import ExtraFormatter
-from bot.hosting.serve import welcome
 from services.persistence.database import MIGRATIONS, alembic_config
 from services.settings import Settings
 

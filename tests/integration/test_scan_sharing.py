@@ -29,7 +29,7 @@ def copies(count: int) -> dict[str, list[dict[str, Any]]]:
     demo = build_demo_dataset(NOW)
     merged: dict[str, list[dict[str, Any]]] = {section: [] for section in demo}
     for n in range(count):
-        def own(value: str) -> str:
+        def own(value: str, n: int = n) -> str:
             return f"{value}~{n}"
         for section, records in demo.items():
             for record in records:

@@ -49,13 +49,13 @@ async def test_reading_an_unknown_key_returns_an_empty_dict(storage: SqlStorage)
 
 
 async def test_reading_none_keys_raises_and_reading_no_keys_returns_nothing(storage: SqlStorage) -> None:
-    with pytest.raises(ValueError, match="^Keys are required when reading$"):
+    with pytest.raises(ValueError, match=r"^Keys are required when reading$"):
         await storage.read(None)  # type: ignore[arg-type]
     assert await storage.read([]) == {}
 
 
 async def test_writing_none_changes_raises(storage: SqlStorage) -> None:
-    with pytest.raises(ValueError, match="^Changes are required when writing$"):
+    with pytest.raises(ValueError, match=r"^Changes are required when writing$"):
         await storage.write(None)  # type: ignore[arg-type]
 
 

@@ -7,31 +7,46 @@ import copy
 import json
 import re
 import string
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import pytest
 
-from dialogs.cards import Reply, achievements_reply, help_reply, progress_reply, renewal_reply, upgrade_reply, welcome_reply
-from dialogs.cards import competency_reply, designations_reply, expiring_reply, membership_reply, people_reply, specializations_reply, what_if_reply
+from dialogs.cards import (
+    Reply,
+    achievements_reply,
+    competency_reply,
+    designations_reply,
+    expiring_reply,
+    help_reply,
+    membership_reply,
+    people_reply,
+    progress_reply,
+    renewal_reply,
+    specializations_reply,
+    upgrade_reply,
+    welcome_reply,
+    what_if_reply,
+)
 from dialogs.cards.phrases import Phrasebook
 from dialogs.formatting import date_text, datetime_text, metric_value, money, number, time_zone
-from services.domain.expiries import expiring_achievements
-from services.domain.roster import build_roster
-from services.domain.what_if import Change, what_if
-from services.people import ExpiringAnswer, PeopleAnswer
-from services.standing import Designations, Specializations, membership_of, standing_of
 from dialogs.messages import LANGUAGES, language_of, text
 from dialogs.recognizer import INTENTS
 from services.achievements import describe_user
 from services.demo_dataset import CONTOSO_ID, FABRIKAM_ID, build_demo_dataset
 from services.domain.catalog import Catalog, MetricRequirement, parse_catalog
+from services.domain.expiries import expiring_achievements
 from services.domain.organization import OrganizationEvaluation, evaluate_organization
 from services.domain.renewal import RiskCause
+from services.domain.roster import build_roster
 from services.domain.snapshot import Achievement, HeldLevel, Membership, MetricValue, MsaLink, OrganizationSnapshot, Person
+from services.domain.what_if import Change, what_if
+from services.people import ExpiringAnswer, PeopleAnswer
+from services.standing import Designations, Specializations, membership_of, standing_of
 from tests.snapshots import snapshot_from_dataset
 
 PROJECT = Path(__file__).resolve().parents[2]

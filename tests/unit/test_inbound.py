@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from botbuilder.schema import Activity
 
-from bot.operator.cli import UsageError
 from bot.hosting.inbound import MAX_DEPTH, Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
 from bot.hosting.message_text import TEAMS_MESSAGE_LIMIT, bounded_text, strip_recipient_mentions
 from bot.hosting.serve import check_exposure
+from bot.operator.cli import UsageError
 from services.settings import Settings
 
 
