@@ -89,3 +89,16 @@ async def dump_database(engine: AsyncEngine) -> dict[str, list[tuple]]:
             rows = (await connection.execute(select(table))).all()
             dump[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return dump
+
+
+def dump_database_at(database_url: str) -> dict[str, list[tuple]]:
+    """`dump_database` from synchronous code (tests that run the command line, which has its own loop)."""
+
+    async def dump() -> dict[str, list[tuple]]:
+        engine = create_engine(database_url)
+        try:
+            return await dump_database(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(dump())

@@ -14,7 +14,7 @@ from services.dataset_validation import parse_dataset
 from services.errors import DatasetError
 from services.importer import import_dataset
 from services.progress import organization_progress
-from tests.conftest import dump_database
+from tests.conftest import dump_database, dump_database_at
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "contract" / "example-dataset.json"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -134,7 +134,7 @@ BAD_FILES = [
 def test_a_bad_file_exits_2_naming_the_path_and_leaves_the_database_as_it_was(case, change, message, database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["import", str(_write(tmp_path / "good.json", example()))]) == 0
-    before = _dump(database_url)
+    before = dump_database_at(database_url)
     document = example()
     change(document)
 
@@ -144,7 +144,7 @@ def test_a_bad_file_exits_2_naming_the_path_and_leaves_the_database_as_it_was(ca
     assert code == 2
     assert error.startswith(f"competency-bot: error: {message}"), error
     assert error.count("\n") == 1 and "Traceback" not in error
-    assert _dump(database_url) == before
+    assert dump_database_at(database_url) == before
 
 
 RAW_BAD_FILES = [
@@ -160,7 +160,7 @@ RAW_BAD_FILES = [
 @pytest.mark.parametrize(("case", "content", "message"), RAW_BAD_FILES, ids=[case for case, _, _ in RAW_BAD_FILES])
 def test_a_file_that_is_no_dataset_exits_2_and_writes_nothing(case, content, message, database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    before = _dump(database_url)
+    before = dump_database_at(database_url)
     path = tmp_path / "bad.json"
     path.write_bytes(content)
 
@@ -168,7 +168,7 @@ def test_a_file_that_is_no_dataset_exits_2_and_writes_nothing(case, content, mes
 
     assert code == 2
     assert capsys.readouterr().err.startswith(f"competency-bot: error: {message}")
-    assert _dump(database_url) == before
+    assert dump_database_at(database_url) == before
 
 
 def test_a_huge_file_is_refused_before_it_is_read(database_url, tmp_path, monkeypatch, capsys):
@@ -176,13 +176,13 @@ def test_a_huge_file_is_refused_before_it_is_read(database_url, tmp_path, monkey
     path = tmp_path / "huge.json"
     with path.open("wb") as handle:  # a sparse file: 300 MB on paper, nothing on disk
         handle.truncate(300 * 1024 * 1024)
-    before = _dump(database_url)
+    before = dump_database_at(database_url)
 
     code = main(["import", str(path)])
 
     assert code == 2
     assert "more than the limit of 268,435,456 (IMPORT_MAX_BYTES)" in capsys.readouterr().err
-    assert _dump(database_url) == before
+    assert dump_database_at(database_url) == before
 
 
 def test_a_missing_file_exits_2(database_url, tmp_path, monkeypatch, capsys):
@@ -202,16 +202,3 @@ def _write(path: Path, document: dict) -> Path:
     return path
 
 
-def _dump(database_url: str) -> dict:
-    import asyncio
-
-    from services.persistence.database import create_engine
-
-    async def go() -> dict:
-        engine = create_engine(database_url)
-        try:
-            return await dump_database(engine)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())

@@ -13,7 +13,8 @@ import pytest
 from bot.operator.cli import main
 from services.dataset_validation import _fast_check, _schema, _validator, parse_dataset, validate_dataset
 from services.errors import DatasetError
-from tests.integration.test_import import NOW, _dump, _write, example
+from tests.conftest import dump_database_at
+from tests.integration.test_import import NOW, _write, example
 
 LIMIT = "beyond ±9,007,199,254,740,992"
 
@@ -95,7 +96,7 @@ HOSTILE = [
 def test_a_hostile_file_exits_2_with_one_line_naming_the_path_and_writes_nothing(case, change, message, database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["import", str(_write(tmp_path / "good.json", example()))]) == 0
-    before = _dump(database_url)
+    before = dump_database_at(database_url)
     bad = tmp_path / "bad.json"
     bad.write_text(change(text_of(example())), encoding="utf-8")
     capsys.readouterr()
@@ -106,7 +107,7 @@ def test_a_hostile_file_exits_2_with_one_line_naming_the_path_and_writes_nothing
     assert code == 2, error
     assert error.startswith(f"competency-bot: error: {message}"), error
     assert error.count("\n") == 1 and "Traceback" not in error and "unreachable" not in error
-    assert _dump(database_url) == before
+    assert dump_database_at(database_url) == before
 
 
 def test_an_msa_with_surrounding_spaces_is_stored_as_its_sign_in_name(database_url, tmp_path, monkeypatch):
@@ -118,7 +119,7 @@ def test_an_msa_with_surrounding_spaces_is_stored_as_its_sign_in_name(database_u
 
     assert main(["import", str(_write(tmp_path / "spaced.json", document))]) == 0
 
-    tables = _dump(database_url)
+    tables = dump_database_at(database_url)
     assert {row[1] for row in tables["msa_links"]} == {"ben.weber@outlook.example", "carla.d@outlook.example"}
     assert "ben.weber@outlook.example" in {row[0] for row in tables["achievements"]}
 

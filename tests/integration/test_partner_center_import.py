@@ -4,7 +4,6 @@ nothing, what was skipped, and every bad file rejected by FILE:LINE:COLUMN with 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from bot.operator.cli import main
 from services.importer import import_dataset
 from services.partner_center.exports import import_exports
 from services.progress import organization_progress
-from tests.conftest import dump_database
+from tests.conftest import dump_database, dump_database_at
 from tests.partner_center_files import (
     NOW,
     ORG,
@@ -199,7 +198,7 @@ def _write_bad(tmp_path: Path, form: str, dataset: str, change) -> list[str]:
 def test_a_bad_export_exits_2_naming_file_line_and_column_and_writes_nothing(case, dataset, change, message, form, database_url, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["import", str(write_json(tmp_path / "org.json", organization_dataset()))]) == 0
-    before = _dump(database_url)
+    before = dump_database_at(database_url)
     files = _write_bad(tmp_path, form, dataset, change)
 
     code = main(["import", *files[:1]] if case == "unknown organisation" else ["import", *files, "--org", ORG])
@@ -209,7 +208,7 @@ def test_a_bad_export_exits_2_naming_file_line_and_column_and_writes_nothing(cas
     assert code == 2
     assert error.startswith(f"competency-bot: error: {bad}{message}"), error
     assert error.count("\n") == 1 and "Traceback" not in error
-    assert _dump(database_url) == before
+    assert dump_database_at(database_url) == before
 
 
 def test_a_bad_number_in_german_form_is_read_as_german(database_url, tmp_path, monkeypatch, capsys):
@@ -248,14 +247,3 @@ def test_a_file_that_cannot_be_read_exits_2(case, content, org, message, databas
     assert error.startswith(expected), error
 
 
-def _dump(database_url: str) -> dict:
-    from services.persistence.database import create_engine
-
-    async def go() -> dict:
-        engine = create_engine(database_url)
-        try:
-            return await dump_database(engine)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
