@@ -60,6 +60,7 @@ async def import_dataset(
         if written or dissolved or catalog_changed:  # a file already imported changes nothing, not even versions
             await uow.repository.bump_versions(touched)
         if commit:
+            await uow.imports.refresh_planner_statistics(written)
             await uow.commit()
     logger.info("dataset imported", extra={"counts": counts, "dissolved_links": dissolved})
     version = document["catalog"]["version"] if "catalog" in document else None

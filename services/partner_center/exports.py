@@ -73,6 +73,8 @@ async def import_exports(
         if writer.touched:
             await uow.repository.bump_versions(writer.touched)
         if not dry_run:
+            written = sum(c.added + c.changed + c.removed for c in writer.changes.values()) + sum(sum(d.counts.values()) for d in datasets)
+            await uow.imports.refresh_planner_statistics(written)
             await uow.commit()
     touched = set(writer.touched).union(*(d.organizations for d in datasets))
     report = ExportReport(tuple(files), writer.changes, tuple(skipped.lines()), tuple(writer.warnings), writer.dissolved, writer.unchanged_rows, tuple(sorted(touched)), datasets, dry_run)

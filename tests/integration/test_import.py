@@ -8,13 +8,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.operator.cli import main
 from services.dataset_validation import parse_dataset
 from services.errors import DatasetError
 from services.importer import import_dataset
+from services.persistence.imports import BULK_ROWS
 from services.progress import organization_progress
-from tests.conftest import dump_database, dump_database_at
+from tests.conftest import TEST_DATABASE_URL, dump_database, dump_database_at
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "contract" / "example-dataset.json"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -202,3 +204,36 @@ def _write(path: Path, document: dict) -> Path:
     return path
 
 
+
+
+def with_people(document: dict, count: int) -> dict:
+    """The example dataset with `count` more employees of its organisation, each with one achievement."""
+    for n in range(count):
+        msa = f"person{n:04d}@outlook.example"
+        document["users"].append({"id": f"u-bulk-{n:04d}", "organization": "1234567", "upn": f"p{n}@contoso.example", "display_name": f"Person {n}", "roles": ["employee"]})
+        document["msa_links"].append({"user": f"u-bulk-{n:04d}", "msa": msa, "purpose": "both", "linked_at": "2026-05-02T09:00:00+00:00"})
+        document["achievements"].append({"msa": msa, "code": "AZ-104", "kind": "certification", "earned_at": "2026-04-20T12:00:00+00:00"})
+    return document
+
+
+async def reltuples(engine, table: str) -> float:
+    async with engine.connect() as connection:
+        return (await connection.execute(text("SELECT reltuples FROM pg_class WHERE relname = :t"), {"t": table})).scalar_one()
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL.startswith("postgresql"), reason="planner statistics are PostgreSQL's (SQLite plans from its indexes)")
+async def test_a_bulk_import_leaves_postgresql_planner_statistics_that_count_its_rows(uows, engine):
+    document = with_people(example(), 1237)
+    achievements = len(document["achievements"])
+
+    await import_dataset(uows, document, NOW)
+
+    # ANALYZE reads every row of a table this small: the planner's row count is exact.
+    assert await reltuples(engine, "achievements") == achievements
+    assert await reltuples(engine, "msa_links") == len(document["msa_links"])
+
+
+async def test_a_small_import_does_not_refresh_statistics_and_sqlite_never_does(uows):
+    async with uows() as uow:
+        assert not await uow.imports.refresh_planner_statistics(BULK_ROWS - 1)
+        assert await uow.imports.refresh_planner_statistics(BULK_ROWS) is TEST_DATABASE_URL.startswith("postgresql")
