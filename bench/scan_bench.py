@@ -102,12 +102,15 @@ async def reset(database_url: str) -> None:
 async def child(database_url: str, worker: str, judged_file: Path, start_at: float) -> None:
     """One instance's periodic scan; the organisations it judged go to `judged_file`."""
     judged: list[str] = []
-    name = "progress_entry" if hasattr(alert_scan, "progress_entry") else "organization_progress"
+    if hasattr(alert_scan, "progress_entries"):  # a batch of organisations judged together
+        name, batch = "progress_entries", True
+    else:  # older code: one at a time
+        name, batch = ("progress_entry" if hasattr(alert_scan, "progress_entry") else "organization_progress"), False
     original = getattr(alert_scan, name)
 
-    async def counting(uows, organization_id, now, *args):
-        judged.append(organization_id)
-        return await original(uows, organization_id, now, *args)
+    async def counting(uows, organizations, now, *args):
+        judged.extend(organizations if batch else [organizations])
+        return await original(uows, organizations, now, *args)
 
     setattr(alert_scan, name, counting)
     engine = create_engine(database_url)

@@ -20,7 +20,7 @@ from services.domain.scan_validity import findings_valid_until
 from services.evaluation_cache import CachedEvaluation
 from services.persistence.conversations import PersonalConversation
 from services.persistence.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from services.progress import progress_entry
+from services.progress import progress_entries
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +70,9 @@ async def _judge(uows: UnitOfWorkFactory, organization_ids: list[str], now: date
     If another scanner recorded some of the same causes meanwhile, the batch is done again one
     organisation at a time, where the unique indexes turn the loser into a no-op."""
     judged = []
+    entries = await progress_entries(uows, organization_ids, now)
     for organization_id in organization_ids:
-        entry = await progress_entry(uows, organization_id, now)
+        entry = entries[organization_id]
         evaluation = entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
         judged.append((organization_id, entry, evaluation, find_alert_causes(evaluation)))
     counts = [0, 0, 0]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.domain.catalog import Catalog, Level, Market, parse_catalog
@@ -99,6 +99,17 @@ class Repository:
         found_version, found_catalog = (await self.session.execute(select(version, catalog_id))).one()
         return found_version or 0, found_catalog or 0
 
+    async def data_stamps(self, organization_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """`data_stamp` of several organisations in one query (an organisation never changed has version 0)."""
+        catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
+        rows = (await self.session.execute(
+            select(OrganizationVersionRow.organization_id, OrganizationVersionRow.version, catalog_id)
+            .where(OrganizationVersionRow.organization_id.in_(sorted(set(organization_ids))))
+        )).all()
+        versions = {r[0]: r[1] for r in rows}
+        active = rows[0][2] if rows else await self.session.scalar(select(func.max(CatalogRow.id)))
+        return {o: (versions.get(o) or 0, active or 0) for o in organization_ids}
+
     async def organization_ids(self) -> list[str]:
         return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))
 
@@ -124,53 +135,73 @@ class Repository:
 
     async def snapshot(self, organization_id: str) -> OrganizationSnapshot | None:
         """Everything the evaluation needs about one organisation, in eight queries whatever its size."""
-        org = await self.session.get(OrganizationRow, organization_id)
-        if org is None:
-            return None
+        return (await self.snapshots([organization_id])).get(organization_id)
+
+    async def snapshots(self, organization_ids: Sequence[str]) -> dict[str, OrganizationSnapshot]:
+        """`snapshot` of several organisations (the alert scan's batch) in the same eight queries, each
+        row sent to its organisation; an unknown id is missing from the answer."""
+        ids = sorted(set(organization_ids))
         session = self.session
-        held = (await session.execute(
-            select(HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id == organization_id)
-        )).all()
-        specs = (await session.execute(
-            select(OrganizationSpecializationRow.specialization, OrganizationSpecializationRow.audit_passed_on)
-            .where(OrganizationSpecializationRow.organization_id == organization_id)
-        )).all()
-        users = (await session.execute(
-            select(UserRow.id, UserRow.display_name, UserRow.roles, UserRow.left_on, UserRow.aad_object_id, UserRow.locale)
-            .where(UserRow.organization_id == organization_id)
-        )).all()
-        org_users = select(UserRow.id).where(UserRow.organization_id == organization_id).scalar_subquery()
-        links = (await session.execute(
-            select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at)
-            .where(MsaLinkRow.user_id.in_(org_users))
-        )).all()
-        org_msas = select(MsaLinkRow.msa).where(MsaLinkRow.user_id.in_(org_users)).scalar_subquery()
-        achievements = (await session.execute(
-            select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind)
-            .where(AchievementRow.msa.in_(org_msas))
-        )).all()
-        metrics = (await session.execute(
-            select(MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value).where(MetricValueRow.organization_id == organization_id)
-        )).all()
-        overrides = (await session.execute(
-            select(OverrideRow.competency, OverrideRow.option, OverrideRow.level, OverrideRow.starts_on, OverrideRow.ends_on, OverrideRow.reason)
-            .where(OverrideRow.organization_id == organization_id)
-        )).all()
-        membership = None
-        if org.membership_level and org.membership_expires_on:
-            # the importer stores only the schema's levels and markets (dataset validation)
-            membership = Membership(cast(MembershipLevel, org.membership_level), org.membership_expires_on, org.membership_purchased_on)
-        return OrganizationSnapshot(
-            id=org.id,
-            name=org.name,
-            tenant_id=org.tenant_id,
-            market=cast(Market, org.market),
-            membership=membership,
-            held=tuple(HeldLevel(r.competency, cast(Level, r.level), r.since) for r in held),
-            people=tuple(Person(r.id, r.display_name, frozenset(r.roles.split(",")), r.left_on, r.aad_object_id, r.locale) for r in users),
-            links=tuple(MsaLink(r.user_id, r.msa, r.linked_at, r.purpose, r.dissolved_at) for r in links),
-            achievements=tuple(Achievement(r.msa, r.code, r.earned_at, r.expires_at, r.kind) for r in achievements),
-            metrics=tuple(MetricValue(*row) for row in metrics),
-            overrides=tuple(Override(r.competency, r.option, cast(Level, r.level), r.starts_on, r.ends_on, r.reason) for r in overrides),
-            specializations=tuple(SpecializationStatus(*row) for row in specs),
+        orgs = (await session.scalars(select(OrganizationRow).where(OrganizationRow.id.in_(ids)))).all()
+        if not orgs:
+            return {}
+        held = await self._by_organization(
+            select(HeldLevelRow.organization_id, HeldLevelRow.competency, HeldLevelRow.level, HeldLevelRow.since).where(HeldLevelRow.organization_id.in_(ids))
         )
+        specs = await self._by_organization(
+            select(OrganizationSpecializationRow.organization_id, OrganizationSpecializationRow.specialization, OrganizationSpecializationRow.audit_passed_on)
+            .where(OrganizationSpecializationRow.organization_id.in_(ids))
+        )
+        users = await self._by_organization(
+            select(UserRow.organization_id, UserRow.id, UserRow.display_name, UserRow.roles, UserRow.left_on, UserRow.aad_object_id, UserRow.locale)
+            .where(UserRow.organization_id.in_(ids))
+        )
+        links = await self._by_organization(
+            select(UserRow.organization_id, MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at)
+            .join(UserRow, UserRow.id == MsaLinkRow.user_id)
+            .where(UserRow.organization_id.in_(ids))
+        )
+        # An MSA linked to two people of one organisation (or once, dissolved, and again) lists its
+        # achievements once for that organisation: `distinct` over the achievement's whole key.
+        achievements = await self._by_organization(
+            select(UserRow.organization_id, AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind)
+            .join(MsaLinkRow, MsaLinkRow.msa == AchievementRow.msa)
+            .join(UserRow, UserRow.id == MsaLinkRow.user_id)
+            .where(UserRow.organization_id.in_(ids))
+            .distinct()
+        )
+        metrics = await self._by_organization(
+            select(MetricValueRow.organization_id, MetricValueRow.metric, MetricValueRow.month, MetricValueRow.value).where(MetricValueRow.organization_id.in_(ids))
+        )
+        overrides = await self._by_organization(
+            select(OverrideRow.organization_id, OverrideRow.competency, OverrideRow.option, OverrideRow.level, OverrideRow.starts_on, OverrideRow.ends_on, OverrideRow.reason)
+            .where(OverrideRow.organization_id.in_(ids))
+        )
+        found = {}
+        for org in orgs:
+            membership = None
+            if org.membership_level and org.membership_expires_on:
+                # the importer stores only the schema's levels and markets (dataset validation)
+                membership = Membership(cast(MembershipLevel, org.membership_level), org.membership_expires_on, org.membership_purchased_on)
+            found[org.id] = OrganizationSnapshot(
+                id=org.id,
+                name=org.name,
+                tenant_id=org.tenant_id,
+                market=cast(Market, org.market),
+                membership=membership,
+                held=tuple(HeldLevel(r.competency, cast(Level, r.level), r.since) for r in held.get(org.id, ())),
+                people=tuple(Person(r.id, r.display_name, frozenset(r.roles.split(",")), r.left_on, r.aad_object_id, r.locale) for r in users.get(org.id, ())),
+                links=tuple(MsaLink(r.user_id, r.msa, r.linked_at, r.purpose, r.dissolved_at) for r in links.get(org.id, ())),
+                achievements=tuple(Achievement(r.msa, r.code, r.earned_at, r.expires_at, r.kind) for r in achievements.get(org.id, ())),
+                metrics=tuple(MetricValue(r.metric, r.month, r.value) for r in metrics.get(org.id, ())),
+                overrides=tuple(Override(r.competency, r.option, cast(Level, r.level), r.starts_on, r.ends_on, r.reason) for r in overrides.get(org.id, ())),
+                specializations=tuple(SpecializationStatus(r.specialization, r.audit_passed_on) for r in specs.get(org.id, ())),
+            )
+        return found
+
+    async def _by_organization(self, query: Select) -> dict[str, list[Row]]:
+        """The rows of `query`, whose first column is the organisation id, grouped by it (in row order)."""
+        grouped: dict[str, list[Row]] = {}
+        for row in (await self.session.execute(query)).all():
+            grouped.setdefault(row[0], []).append(row)
+        return grouped

@@ -56,13 +56,13 @@ async def organizations(uows) -> list[str]:
 def judged(monkeypatch) -> list[str]:
     """Every organisation the scan judges, in order (the evaluation it asks for)."""
     seen: list[str] = []
-    original = services.alert_scan.progress_entry
+    original = services.alert_scan.progress_entries
 
-    async def recording(uows, organization_id, now, *args):
-        seen.append(organization_id)
-        return await original(uows, organization_id, now, *args)
+    async def recording(uows, organization_ids, now):
+        seen.extend(organization_ids)
+        return await original(uows, organization_ids, now)
 
-    monkeypatch.setattr(services.alert_scan, "progress_entry", recording)
+    monkeypatch.setattr(services.alert_scan, "progress_entries", recording)
     return seen
 
 
