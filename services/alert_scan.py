@@ -75,22 +75,20 @@ async def _judge(uows: UnitOfWorkFactory, organization_ids: list[str], now: date
         entry = entries[organization_id]
         evaluation = entry.evaluation if entry.computed_at == now else dataclasses.replace(entry.evaluation, as_of=now)
         judged.append((organization_id, entry, evaluation, find_alert_causes(evaluation)))
-    counts = [0, 0, 0]
     try:
         async with uows() as uow:
-            for organization_id, entry, evaluation, found in judged:
-                added, gone = await _record_causes(uow, organization_id, found, now)
-                queued = await _queue(uow, organization_id, now)
-                await _scanned(uow, organization_id, entry, evaluation, now, worker)
-                counts = [counts[0] + added, counts[1] + gone, counts[2] + queued]
+            added, gone = await _record_causes(uow, [(organization_id, found) for organization_id, _, _, found in judged], now)
+            queued = await _queue(uow, [organization_id for organization_id, *_ in judged], now)
+            await _scanned(uow, [(organization_id, entry, evaluation) for organization_id, entry, evaluation, _ in judged], now, worker)
             await uow.commit()
+        counts = [added, gone, queued]
     except IntegrityError:
         counts = [0, 0, 0]
         for organization_id, entry, evaluation, found in judged:
             added, gone = await _record(uows, organization_id, found, now)
             queued = await queue_deliveries(uows, organization_id, now)
             async with uows() as uow:
-                await _scanned(uow, organization_id, entry, evaluation, now, worker)
+                await _scanned(uow, [(organization_id, entry, evaluation)], now, worker)
                 await uow.commit()
             counts = [counts[0] + added, counts[1] + gone, counts[2] + queued]
     totals[0] += len(judged)
@@ -116,18 +114,21 @@ async def _claim(uows: UnitOfWorkFactory, worker: str, now: datetime, size: int)
 
 
 async def _scanned(
-    uow: UnitOfWork, organization_id: str, entry: CachedEvaluation, evaluation: OrganizationEvaluation, now: datetime, worker: str | None
+    uow: UnitOfWork, judged: list[tuple[str, CachedEvaluation, OrganizationEvaluation]], now: datetime, worker: str | None
 ) -> None:
-    """Record what was judged and until when its findings hold; release the claim (if `worker` holds it)."""
-    valid_until = findings_valid_until(evaluation, entry.valid_until)
-    await uow.alerts.record_scan(organization_id, entry.version, entry.catalog_id, valid_until, now, release=worker is not None)
+    """Record what was judged and until when its findings hold; release the claims (if `worker` holds them)."""
+    await uow.alerts.record_scans(
+        [(organization_id, entry.version, entry.catalog_id, findings_valid_until(evaluation, entry.valid_until)) for organization_id, entry, evaluation in judged],
+        now,
+        release=worker is not None,
+    )
 
 
 async def _record(uows: UnitOfWorkFactory, organization_id: str, found: tuple[AlertCause, ...], now: datetime) -> tuple[int, int]:
     """Insert causes not active yet, clear active ones no longer found. Two scanners racing insert the
     same (organisation, key, occurrence) once: the unique index turns the loser into a no-op."""
     async with uows() as uow:
-        recorded = await _record_causes(uow, organization_id, found, now)
+        recorded = await _record_causes(uow, [(organization_id, found)], now)
         try:
             await uow.commit()
         except IntegrityError:
@@ -137,17 +138,25 @@ async def _record(uows: UnitOfWorkFactory, organization_id: str, found: tuple[Al
     return recorded
 
 
-async def _record_causes(uow: UnitOfWork, organization_id: str, found: tuple[AlertCause, ...], now: datetime) -> tuple[int, int]:
-    """`_record`'s work inside the caller's unit of work (flushed, not committed): a cause found again
-    keeps its row; one no longer found is cleared; a new one, or one that recurs after clearing, is
-    the next occurrence of its key."""
-    active = await uow.alerts.active_causes(organization_id)
-    wanted = {cause.key: cause for cause in found}
-    await uow.alerts.clear_causes([cause_id for key, cause_id in active.items() if key not in wanted], now)
-    fresh = [cause for key, cause in wanted.items() if key not in active]
-    last = await uow.alerts.last_occurrences(organization_id, [c.key for c in fresh])
-    await uow.alerts.add_causes(organization_id, [(cause, last.get(cause.key, 0) + 1) for cause in fresh], now)
-    return len(fresh), sum(1 for key in active if key not in wanted)
+async def _record_causes(uow: UnitOfWork, found: list[tuple[str, tuple[AlertCause, ...]]], now: datetime) -> tuple[int, int]:
+    """`_record`'s work for (organisation, causes found) pairs inside the caller's unit of work
+    (flushed, not committed), in four statements whatever their number: a cause found again keeps its
+    row; one no longer found is cleared; a new one, or one that recurs after clearing, is the next
+    occurrence of its key. Returns (causes added, causes cleared)."""
+    active = await uow.alerts.active_causes_of([organization_id for organization_id, _ in found])
+    cleared: list[int] = []
+    fresh: dict[str, list[AlertCause]] = {}
+    for organization_id, causes in found:
+        stored = active.get(organization_id, {})
+        wanted = {cause.key: cause for cause in causes}
+        cleared += [cause_id for key, cause_id in stored.items() if key not in wanted]
+        fresh[organization_id] = [cause for key, cause in wanted.items() if key not in stored]
+    await uow.alerts.clear_causes(cleared, now)
+    last = await uow.alerts.last_occurrences_of({organization_id: [c.key for c in causes] for organization_id, causes in fresh.items() if causes})
+    await uow.alerts.add_causes(
+        [(organization_id, cause, last.get(organization_id, {}).get(cause.key, 0) + 1) for organization_id, causes in fresh.items() for cause in causes], now
+    )
+    return sum(len(causes) for causes in fresh.values()), len(cleared)
 
 
 async def queue_deliveries(uows: UnitOfWorkFactory, organization_id: str, now: datetime) -> int:
@@ -155,7 +164,7 @@ async def queue_deliveries(uows: UnitOfWorkFactory, organization_id: str, now: d
     personal conversation with the bot and have not muted alerts. An admin who talks to the bot
     later is queued then (the bot calls this when it stores a conversation)."""
     async with uows() as uow:
-        queued = await _queue(uow, organization_id, now)
+        queued = await _queue(uow, [organization_id], now)
         try:
             await uow.commit()
         except IntegrityError:  # a concurrent scan queued them: exactly one row per (alert, recipient)
@@ -164,19 +173,20 @@ async def queue_deliveries(uows: UnitOfWorkFactory, organization_id: str, now: d
     return queued
 
 
-async def _queue(uow: UnitOfWork, organization_id: str, now: datetime) -> int:
-    """`queue_deliveries`'s work inside the caller's unit of work (flushed, not committed)."""
-    recipients = alert_recipients(await uow.conversations.live_personal_conversations(organization_id), now)
-    if not recipients:  # most organisations, at scale: no admin has talked to the bot yet
+async def _queue(uow: UnitOfWork, organization_ids: list[str], now: datetime) -> int:
+    """`queue_deliveries`'s work for these organisations inside the caller's unit of work (flushed, not
+    committed): one statement when none has a recipient, as most have not at scale; four at most."""
+    conversations = await uow.conversations.live_personal_conversations_of(organization_ids)
+    recipients = {o: chosen for o, found in conversations.items() if (chosen := alert_recipients(found, now))}
+    if not recipients:
         return 0
-    causes = sorted((await uow.alerts.active_causes(organization_id)).values())
-    if not causes:
-        return 0
-    existing = await uow.outbox.queued_for(causes)
+    causes = {o: sorted(keys.values()) for o, keys in (await uow.alerts.active_causes_of(list(recipients))).items()}
+    existing = await uow.outbox.queued_for(sorted(cause_id for ids in causes.values() for cause_id in ids))
     rows = [
         (cause_id, user_id, conversation_id)
-        for cause_id in causes
-        for user_id, conversation_id in recipients.items()
+        for organization_id, cause_ids in sorted(causes.items())
+        for cause_id in cause_ids
+        for user_id, conversation_id in recipients[organization_id].items()
         if (cause_id, user_id) not in existing
     ]
     await uow.outbox.queue(rows, now)

@@ -4,7 +4,7 @@ when it no longer holds; one scan row per organisation, claimed under a lease.""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,31 +44,40 @@ class AlertRepository:
             query = query.where(AlertCauseRow.organization_id == organization_id)
         return [StoredCause(c.id, c.organization_id, c.kind, c.key, c.found_at, c.cleared_at) for c in await self._session.scalars(query)]
 
-    async def active_causes(self, organization_id: str) -> dict[str, int]:
-        """key -> id of the organisation's causes not cleared yet."""
+    async def active_causes_of(self, organization_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """organisation -> key -> id of its causes not cleared yet (organisations with none are missing)."""
         rows = await self._session.execute(
-            select(AlertCauseRow.key, AlertCauseRow.id).where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.cleared_at.is_(None))
+            select(AlertCauseRow.organization_id, AlertCauseRow.key, AlertCauseRow.id)
+            .where(AlertCauseRow.organization_id.in_(sorted(set(organization_ids))), AlertCauseRow.cleared_at.is_(None))
         )
-        return {key: cause_id for key, cause_id in rows}
+        found: dict[str, dict[str, int]] = {}
+        for organization_id, key, cause_id in rows:
+            found.setdefault(organization_id, {})[key] = cause_id
+        return found
 
     async def clear_causes(self, cause_ids: Sequence[int], now: datetime) -> None:
         if cause_ids:
             await self._session.execute(update(AlertCauseRow).where(AlertCauseRow.id.in_(cause_ids)).values(cleared_at=now))
 
-    async def last_occurrences(self, organization_id: str, keys: Sequence[str]) -> dict[str, int]:
-        """key -> the highest occurrence stored of each of these causes (cleared or not)."""
-        if not keys:
+    async def last_occurrences_of(self, keys: Mapping[str, Sequence[str]]) -> dict[str, dict[str, int]]:
+        """organisation -> key -> the highest occurrence stored of each of these causes (cleared or not)."""
+        wanted = {(organization_id, key) for organization_id, some in keys.items() for key in some}
+        if not wanted:
             return {}
         rows = await self._session.execute(
-            select(AlertCauseRow.key, func.max(AlertCauseRow.occurrence))
-            .where(AlertCauseRow.organization_id == organization_id, AlertCauseRow.key.in_(keys))
-            .group_by(AlertCauseRow.key)
+            select(AlertCauseRow.organization_id, AlertCauseRow.key, func.max(AlertCauseRow.occurrence))
+            .where(AlertCauseRow.organization_id.in_(sorted(keys)), AlertCauseRow.key.in_(sorted({key for _, key in wanted})))
+            .group_by(AlertCauseRow.organization_id, AlertCauseRow.key)
         )
-        return {key: last for key, last in rows}
+        found: dict[str, dict[str, int]] = {}
+        for organization_id, key, last in rows:
+            if (organization_id, key) in wanted:
+                found.setdefault(organization_id, {})[key] = last
+        return found
 
-    async def add_causes(self, organization_id: str, found: Sequence[tuple[AlertCause, int]], now: datetime) -> None:
-        """Store each (cause, occurrence) as found at `now` (flushed: a concurrent scanner's same
-        occurrence fails on the unique index here or at commit)."""
+    async def add_causes(self, found: Sequence[tuple[str, AlertCause, int]], now: datetime) -> None:
+        """Store each (organisation, cause, occurrence) as found at `now` (flushed: a concurrent
+        scanner's same occurrence fails on the unique index here or at commit)."""
         self._session.add_all(
             AlertCauseRow(
                 organization_id=organization_id,
@@ -78,7 +87,7 @@ class AlertRepository:
                 details=json.dumps(cause.details, sort_keys=True, default=str),
                 found_at=now,
             )
-            for cause, occurrence in found
+            for organization_id, cause, occurrence in found
         )
         await self._session.flush()
 
@@ -123,9 +132,16 @@ class AlertRepository:
         )
         return sorted(claimed)
 
-    async def record_scan(self, organization_id: str, version: int, catalog_id: int, valid_until: datetime, now: datetime, release: bool) -> None:
-        """What was judged and until when its findings hold; `release`: end the claim on it too."""
-        values = {"version": version, "catalog_id": catalog_id, "valid_until": valid_until, "scanned_at": now}
-        statement = self._insert()(OrganizationScanRow).values(organization_id=organization_id, **values)
-        released = {**values, "claimed_by": None, "lease_until": None} if release else values
-        await self._session.execute(statement.on_conflict_do_update(index_elements=["organization_id"], set_=released))
+    async def record_scans(self, judged: Sequence[tuple[str, int, int, datetime]], now: datetime, release: bool) -> None:
+        """What was judged, as (organisation, data version, catalog id, until when its findings hold),
+        in one statement; `release`: end the claims on them too."""
+        if not judged:
+            return
+        statement = self._insert()(OrganizationScanRow)
+        columns = ("version", "catalog_id", "valid_until", "scanned_at")
+        updates = {c: statement.excluded[c] for c in columns} | ({"claimed_by": None, "lease_until": None} if release else {})
+        rows = [
+            {"organization_id": organization_id, "version": version, "catalog_id": catalog_id, "valid_until": valid_until, "scanned_at": now}
+            for organization_id, version, catalog_id, valid_until in judged
+        ]
+        await self._session.execute(statement.on_conflict_do_update(index_elements=["organization_id"], set_=updates), rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -118,21 +119,28 @@ class ConversationRepository:
             .limit(1)
         )
 
-    async def live_personal_conversations(self, organization_id: str) -> list[PersonalConversation]:
-        """Every live personal conversation the bot has with a user of the organisation."""
+    async def live_personal_conversations_of(self, organization_ids: Sequence[str]) -> dict[str, list[PersonalConversation]]:
+        """organisation -> every live personal conversation the bot has with one of its users
+        (organisations with none are missing)."""
         rows = await self._session.execute(
             select(
-                UserRow.id, UserRow.roles, UserRow.left_on,
+                UserRow.organization_id, UserRow.id, UserRow.roles, UserRow.left_on,
                 ConversationReferenceRow.conversation_id, ConversationReferenceRow.updated_at, UserPreferenceRow.alerts_muted,
             )
             .join(ConversationReferenceRow, ConversationReferenceRow.user_id == UserRow.id)
             .outerjoin(UserPreferenceRow, UserPreferenceRow.user_id == UserRow.id)
-            .where(UserRow.organization_id == organization_id, ConversationReferenceRow.personal.is_(True), ConversationReferenceRow.dead_at.is_(None))
+            .where(
+                UserRow.organization_id.in_(sorted(set(organization_ids))),
+                ConversationReferenceRow.personal.is_(True),
+                ConversationReferenceRow.dead_at.is_(None),
+            )
         )
-        return [
-            PersonalConversation(user_id, frozenset(roles.split(",")), left_on, conversation_id, updated_at, bool(muted))
-            for user_id, roles, left_on, conversation_id, updated_at, muted in rows
-        ]
+        found: dict[str, list[PersonalConversation]] = {}
+        for organization_id, user_id, roles, left_on, conversation_id, updated_at, muted in rows:
+            found.setdefault(organization_id, []).append(
+                PersonalConversation(user_id, frozenset(roles.split(",")), left_on, conversation_id, updated_at, bool(muted))
+            )
+        return found
 
     async def mark_dead(self, user_id: str, conversation_id: str, now: datetime) -> None:
         """The bot was removed from that conversation: nothing is sent there any more."""

@@ -121,13 +121,15 @@ class FakeConversationRepository:
         live = [(r.updated_at, r.reference) for (user, _), r in self.references.items() if user == user_id and r.personal and r.dead_at is None]
         return max(live)[1] if live else None
 
-    async def live_personal_conversations(self, organization_id: str) -> list[PersonalConversation]:
-        users = {user.id: user for user, _ in self.members.values() if user.organization_id == organization_id}
-        return [
-            PersonalConversation(user_id, users[user_id].roles, self.left_on.get(user_id), conversation_id, r.updated_at, self.muted.get(user_id, False))
-            for (user_id, conversation_id), r in self.references.items()
-            if user_id in users and r.personal and r.dead_at is None
-        ]
+    async def live_personal_conversations_of(self, organization_ids: Sequence[str]) -> dict[str, list[PersonalConversation]]:
+        users = {user.id: user for user, _ in self.members.values() if user.organization_id in organization_ids}
+        found: dict[str, list[PersonalConversation]] = {}
+        for (user_id, conversation_id), r in self.references.items():
+            if user_id in users and r.personal and r.dead_at is None:
+                found.setdefault(users[user_id].organization_id, []).append(PersonalConversation(
+                    user_id, users[user_id].roles, self.left_on.get(user_id), conversation_id, r.updated_at, self.muted.get(user_id, False)
+                ))
+        return found
 
     async def mark_dead(self, user_id: str, conversation_id: str, now: datetime) -> None:
         self.references[(user_id, conversation_id)] = replace(self.references[(user_id, conversation_id)], dead_at=now)
@@ -148,8 +150,12 @@ class FakeAlertRepository:
         self.causes[cause_id] = (organization_id, key, occurrence, cleared_at)
         return cause_id
 
-    async def active_causes(self, organization_id: str) -> dict[str, int]:
-        return {key: i for i, (org, key, _, cleared) in self.causes.items() if org == organization_id and cleared is None}
+    async def active_causes_of(self, organization_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        found: dict[str, dict[str, int]] = {}
+        for i, (org, key, _, cleared) in self.causes.items():
+            if org in organization_ids and cleared is None:
+                found.setdefault(org, {})[key] = i
+        return found
 
 
 @dataclass

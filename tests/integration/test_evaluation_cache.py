@@ -61,12 +61,32 @@ async def test_importing_the_same_file_again_keeps_the_cache_and_a_changed_file_
 async def test_turns_arriving_together_share_one_evaluation(uows, monkeypatch):
     await import_dataset(uows, dataset(), NOW)
     loads = []
-    original = Repository.snapshot
+    original_snapshot, original_stamp = Repository.snapshot, Repository.data_stamp
+    # The turns' stamp queries may come back in any order (a thread or a socket each): the gate hands
+    # them back in the order the turns asked, and holds the one load until every turn is past its
+    # stamp, so the earliest turn takes off and the other seven find its flight, whatever the load.
+    asked, answered = 0, 0
+    all_answered = asyncio.Event()
+    turn_answered = asyncio.Condition()
+
+    async def stamp_in_order(self, organization_id):
+        nonlocal asked, answered
+        mine, asked = asked, asked + 1
+        stamp = await original_stamp(self, organization_id)
+        async with turn_answered:
+            await turn_answered.wait_for(lambda: answered == mine)
+            answered += 1
+            turn_answered.notify_all()
+        if answered == 8:
+            all_answered.set()
+        return stamp
 
     async def counted(self, organization_id):
         loads.append(organization_id)
-        return await original(self, organization_id)
+        await all_answered.wait()
+        return await original_snapshot(self, organization_id)
 
+    monkeypatch.setattr(Repository, "data_stamp", stamp_in_order)
     monkeypatch.setattr(Repository, "snapshot", counted)
 
     answers = await asyncio.gather(*(organization_progress(uows, "A", NOW + timedelta(seconds=i)) for i in range(8)))
