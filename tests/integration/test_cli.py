@@ -142,3 +142,19 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
     assert "database postgresql+asyncpg unreachable" in result.stderr
+
+
+def test_an_override_to_9999_12_31_is_imported_reported_scanned_and_listed(demo_database, capsys, tmp_path):
+    dataset = tmp_path / "forever.json"
+    forever = {"organization": "7654321", "competency": "small-midmarket-cloud", "option": "o365-services", "level": "gold", "starts_on": "2020-01-01", "ends_on": "9999-12-31"}
+    dataset.write_text(json.dumps({"overrides": [forever]}))
+    assert main(["import", str(dataset)]) == 0
+
+    report = progress_json(capsys, "7654321")
+    assert main(["progress", "7654321"]) == 0
+    assert main(["alerts", "scan"]) == 0
+    assert main(["alerts", "list", "--org", "7654321"]) == 0
+    table = capsys.readouterr().out
+
+    assert "9999-12-31" in json.dumps(report)
+    assert "override until 9999-12-31" in table
