@@ -193,3 +193,25 @@ def test_alerts_list_names_the_organisation_the_change_the_levels_and_the_recipi
     )
     described = [line for line in lines if line.startswith("    ") and not line.startswith("    to ")]
     assert all("u-" not in line and "bi-assessment" not in line and "data-analytics" not in line for line in described)
+
+
+def test_alerts_list_still_lists_a_cause_whose_details_an_older_release_recorded_in_another_shape(demo_database, capsys):
+    from sqlalchemy import update
+
+    from bot.bootstrap import open_services
+    from services.persistence.tables import AlertCauseRow
+    from services.settings import Settings
+
+    async def older_details() -> None:
+        async with open_services(Settings(DATABASE_URL=demo_database)) as services, services.uows() as uow:
+            await uow.session.execute(update(AlertCauseRow).where(AlertCauseRow.key == "renewal|1234567|leaver|u-carla").values(details='{"cause": "leaver"}'))
+            await uow.commit()
+
+    asyncio.run(older_details())
+    capsys.readouterr()
+    assert main(["alerts", "list", "--org", "1234567"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    leaver = lines.index(next(line for line in lines if line.endswith(" renewal|1234567|leaver|u-carla")))
+    assert lines[leaver + 1] == "    Contoso Consulting GmbH: renewal_at_risk (recorded in an older format; see the key)"
+    assert any(line.startswith("    Contoso Consulting GmbH: Lena Fischer's ") for line in lines)
