@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiohttp import web
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
-from bot.bootstrap import build_adapter, open_services, use_connector_threads
+from bot.bootstrap import build_adapter, open_services, service_urls, use_connector_threads
 from bot.proactive.alert_sender import AlertSender, SendPolicy
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member
@@ -81,7 +81,7 @@ async def run(alerts: int, rate: float, database_url: str) -> None:
         print(f"queued {queued:,} alerts for {admins:,} admins; per-tenant limit {rate:g}/s; 10% of sends answered 429")
 
         policy = SendPolicy(batch_size=1000, concurrency=64, tenant_rate_per_second=rate)
-        sender = AlertSender(services.uows, build_adapter(services), "local-bot", utc_now, policy)
+        sender = AlertSender(services.uows, build_adapter(services), "local-bot", utc_now, policy, service_urls(services.settings))
         started = time.monotonic()
         while True:
             await sender.send_due()

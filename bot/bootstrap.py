@@ -20,6 +20,7 @@ from bot.connector.sdk_fixes import apply_sdk_fixes
 from bot.hosting.adapter import CompetencyAdapter
 from bot.hosting.graph import GraphAccountDirectory
 from bot.hosting.handler import CompetencyBot
+from bot.hosting.inbound import ServiceUrlPolicy
 from bot.hosting.personal_chat import StoredPersonalChat
 from bot.proactive.alert_sender import AlertSender, SendPolicy
 from bot.proactive.alert_worker import AlertWorker
@@ -79,6 +80,11 @@ class BotParts:
             await self.http.close()
 
 
+def service_urls(settings: Settings) -> ServiceUrlPolicy:
+    """Where the bot may send: checked on every inbound activity and again before each proactive send."""
+    return ServiceUrlPolicy.from_setting(settings.local_mode, settings.allowed_service_url_hosts)
+
+
 def build_sender(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertSender:
     settings = services.settings
     if policy is None:
@@ -87,7 +93,7 @@ def build_sender(services: Services, adapter: CompetencyAdapter, policy: SendPol
         longest_send = settings.connector_connect_timeout_seconds + settings.connector_read_timeout_seconds
         lease = max(SendPolicy.lease, timedelta(seconds=2 * longest_send))
         policy = SendPolicy(lease=lease, tenant_rate_per_second=settings.alert_tenant_rate_per_second)
-    return AlertSender(services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy)
+    return AlertSender(services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy, service_urls(settings))
 
 
 def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertWorker:
@@ -113,7 +119,7 @@ def build_bot(services: Services, directory: AccountDirectory | None = None, pol
     adapter = build_adapter(services, conversation_state)
     alerts = build_alerts(services, adapter, policy)
     assistant = Assistant(services.uows, services.clock, alerts_queued=alerts.wake)
-    personal_chat = StoredPersonalChat(assistant, settings.microsoft_app_id or LOCAL_APP_ID)
+    personal_chat = StoredPersonalChat(assistant, settings.microsoft_app_id or LOCAL_APP_ID, service_urls(settings))
     dialog = MainDialog(assistant, directory, settings.oauth_connection_name, personal_chat)
     bot = CompetencyBot(assistant, conversation_state, dialog)
     return BotParts(assistant, conversation_state, adapter, bot, alerts, http)

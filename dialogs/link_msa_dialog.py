@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from http import HTTPStatus
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory
 from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptValidatorContext, TextPrompt
-from botbuilder.schema import ActionTypes, ActivityTypes, CardAction, HeroCard
+from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptRecognizerResult, PromptValidatorContext, TextPrompt
+from botbuilder.schema import ActionTypes, Activity, ActivityTypes, CardAction, HeroCard, SignInConstants
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from dialogs.formatting import datetime_text
@@ -66,9 +67,35 @@ def _is_question_while_linking(inner_dc: DialogContext) -> bool:
     return recognition.score >= INTERRUPTING_SCORE and recognition.intent not in ("none", "help", "cancel")
 
 
+class SignInPrompt(OAuthPrompt):
+    """OAuthPrompt, except that a Teams `signin/verifyState` the token service fails on is not swallowed.
+
+    botbuilder answers such an invoke 500 itself, says nothing to the user, logs nothing, and keeps
+    the prompt waiting. Here the error reaches `LinkMsaDialog`, which answers the invoke 412 (the Bot
+    Framework's status for a sign-in invoke that could not complete), tells the user in their language
+    that nothing was linked and to try again, logs one line and ends the sign-in."""
+
+    async def _recognize_token(self, dialog_context: DialogContext) -> PromptRecognizerResult:
+        context = dialog_context.context
+        if not OAuthPrompt._is_teams_verification_invoke(context):
+            return await super()._recognize_token(dialog_context)
+        value = context.activity.value
+        code = value.get("state") if isinstance(value, dict) else None
+        token = await self.get_user_token(context, code)  # a token service error propagates
+        status = HTTPStatus.OK if token is not None else HTTPStatus.NOT_FOUND  # as botbuilder answers these
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=int(status))))
+        return PromptRecognizerResult(True, token) if token is not None else PromptRecognizerResult()
+
+
 async def _token_service_unreachable(dialog_context: DialogContext, error: BaseException) -> DialogTurnResult:
-    """One clear sentence for the user and one line in the log: no traceback, no "something went wrong"."""
+    """One clear sentence for the user and one line in the log: no traceback, no "something went wrong".
+    A `signin/verifyState` gets its invoke response too (412), never a 500."""
     logger.warning("token service unreachable, sign-in ended: %s", _first_line(error))
+    context = dialog_context.context
+    if context.activity.type == ActivityTypes.invoke and context.activity.name == SignInConstants.verify_state_operation_name:
+        # botbuilder would answer 500; 412 is the Bot Framework's answer to a sign-in invoke that could
+        # not complete (a token exchange's failure is already answered so, by OAuthPrompt itself)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=int(HTTPStatus.PRECONDITION_FAILED))))
     await say(dialog_context.context, "token_service_unreachable")
     return await dialog_context.cancel_all_dialogs()
 
@@ -85,7 +112,7 @@ class LinkMsaDialog(InterruptibleDialog):
         self.directory = directory
         for code in LANGUAGES:  # the sign-in card's words are fixed per prompt: one prompt per language
             self.add_dialog(
-                OAuthPrompt(
+                SignInPrompt(
                     _sign_in_prompt(code),
                     OAuthPromptSettings(
                         connection_name=connection_name,

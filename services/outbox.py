@@ -7,7 +7,8 @@ flight at the moment of death can reach the recipient twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,16 +66,27 @@ class AlertListing:
     found_at: datetime
     cleared_at: datetime | None
     deliveries: tuple[tuple[str, str, int, str | None], ...]  # (user, state, attempts, last status)
+    organization_name: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)  # as recorded: what the alert card says
+    recipient_names: Mapping[str, str] = field(default_factory=dict)  # user id → display name
 
 
 async def list_alerts(uows: UnitOfWorkFactory, organization_id: str | None = None) -> list[AlertListing]:
     async with uows() as uow:
         causes = await uow.alerts.causes(organization_id)
         deliveries = await uow.outbox.of_causes([c.id for c in causes])
+        organizations = await uow.repository.organization_names(c.organization_id for c in causes)
+        recipients = await uow.repository.user_names(user_id for _, user_id, *_ in deliveries)
     by_cause: dict[int, list[tuple[str, str, int, str | None]]] = {}
     for cause_id, user_id, state, attempts, status in deliveries:
         by_cause.setdefault(cause_id, []).append((user_id, state, attempts, status))
-    return [AlertListing(c.id, c.organization_id, c.kind, c.key, c.found_at, c.cleared_at, tuple(by_cause.get(c.id, ()))) for c in causes]
+    return [
+        AlertListing(
+            c.id, c.organization_id, c.kind, c.key, c.found_at, c.cleared_at, tuple(by_cause.get(c.id, ())),
+            organizations.get(c.organization_id, c.organization_id), c.details, {u: recipients[u] for u, *_ in by_cause.get(c.id, ()) if u in recipients},
+        )
+        for c in causes
+    ]
 
 
 async def next_due_at(uows: UnitOfWorkFactory) -> datetime | None:

@@ -14,6 +14,7 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 from bot.hosting.handler import CompetencyBot
+from bot.hosting.inbound import ServiceUrlPolicy
 from bot.hosting.personal_chat import StoredPersonalChat
 from bot.state.conversation_state import PerMemberConversationState
 from bot.state.storage import SqlStorage
@@ -105,7 +106,7 @@ class BotHarness:
     def _adapter(self) -> TestAdapter:
         """A fresh bot over the same database: what a restart or a second instance looks like."""
         conversation_state = PerMemberConversationState(SqlStorage(session_factory(self.engine)))
-        personal_chat = StoredPersonalChat(self.assistant, "28:bot")
+        personal_chat = StoredPersonalChat(self.assistant, "28:bot", ServiceUrlPolicy.from_setting(local_mode=False, setting="smba.example"))
         dialog = MainDialog(self.assistant, self.directory, CONNECTION, personal_chat, **({"recognizer": self.recognizer} if self.recognizer else {}))
         bot = CompetencyBot(self.assistant, conversation_state, dialog)
         template = Activity(channel_id="msteams", service_url="https://smba.example/teams", recipient=ChannelAccount(id="28:bot", name="Competency Bot"))

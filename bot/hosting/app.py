@@ -13,7 +13,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 from sqlalchemy import text as sql
 
-from bot.bootstrap import BotParts, Services, build_bot, open_services
+from bot.bootstrap import BotParts, Services, build_bot, open_services, service_urls
 from bot.connector.signing_keys import SigningKeysUnavailable
 from bot.hosting.inbound import Refusal, ServiceUrlPolicy, check_headers, excerpt, parse_body, shape_problem
 from services.settings import Settings
@@ -44,7 +44,7 @@ def create_app(settings: Settings, services: Services | None = None, parts: BotP
     """The app factory. Tests pass their own services (a test database) or whole bot parts (fakes);
     otherwise the app builds everything from `settings` when it starts and disposes of it on exit."""
     app = web.Application(client_max_size=MAX_BODY)
-    app[SERVICE_URLS] = ServiceUrlPolicy.from_setting(settings.local_mode, settings.allowed_service_url_hosts)
+    app[SERVICE_URLS] = service_urls(settings)
     server_log = logging.getLogger("aiohttp.server")
     if _PARSE_ERRORS not in server_log.filters:
         server_log.addFilter(_PARSE_ERRORS)

@@ -201,6 +201,15 @@ class ServiceUrlPolicy:
             return host.endswith(pattern[1:])
         return fnmatchcase(host, pattern)
 
+    @staticmethod
+    def host_of(service_url: str) -> str:
+        """The host a `serviceUrl` names, for a log line (never the path or query), cut to 80 characters."""
+        try:
+            host = urlsplit(service_url).hostname or ""
+        except ValueError:
+            host = ""
+        return excerpt(host, 80) if host else repr(excerpt(service_url, 40))
+
     def check(self, service_url: str) -> Refusal | None:
         if self.allows(service_url):
             return None

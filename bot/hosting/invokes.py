@@ -3,7 +3,9 @@
 - `signin/verifyState` and `signin/tokenExchange` go to the dialog only while a sign-in waits for
   them; otherwise verifyState is answered 200 and tokenExchange 412 with the request's `id` (Teams
   then falls back to the sign-in card). A token exchange the dialog leaves unanswered is a 412 too,
-  never 200 with an empty body (Teams would take that for success).
+  never 200 with an empty body (Teams would take that for success). A verifyState the token service
+  fails on is answered 412 by the sign-in dialog (dialogs/link_msa_dialog.py `SignInPrompt`), which
+  also tells the user and ends the sign-in; botbuilder alone would answer 500 and say nothing.
 - `adaptiveCard/action` (Universal Actions): a missing or malformed `value` is answered 400 with the
   protocol's `application/vnd.microsoft.error` body; the bot's cards use Action.Submit, so a well-formed
   Action.Execute is answered 501 in the same shape.

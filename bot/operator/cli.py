@@ -20,13 +20,15 @@ from bot.bootstrap import open_services
 from bot.operator.logs import configure_logging
 from bot.operator.progress_table import render_progress
 from bot.operator.what_if_table import render_what_if
+from dialogs.cards import alert_summary
 from services.alert_scan import scan_alerts
 from services.dataset_validation import parse_dataset
 from services.demo_dataset import load_demo
+from services.domain.catalog import Catalog
 from services.domain.what_if import Change, ChangeKind
 from services.errors import DatasetError, DomainError
 from services.importer import ImportReport, import_dataset
-from services.outbox import list_alerts
+from services.outbox import AlertListing, list_alerts
 from services.partner_center.exports import ExportReport, import_exports
 from services.progress import organization_progress
 from services.reporting import evaluation_json, what_if_json
@@ -316,11 +318,26 @@ async def _alerts(args: argparse.Namespace, services, out) -> None:
     listings = await list_alerts(services.uows, args.org)
     if not listings:
         print("no alert causes recorded", file=out)
+        return
+    async with services.uows() as uow:
+        catalog = await uow.repository.active_catalog()
+    moment = now()
     for item in listings:
+        # The first line keeps the ids and the cause key, for scripts; the next names things as the
+        # admins know them (the organisation, people, catalog titles), as the alert card does.
         state = f"cleared {item.cleared_at:%Y-%m-%d %H:%M}" if item.cleared_at else "active"
         print(f"#{item.cause_id} {item.organization_id} {item.kind} ({state}, found {item.found_at:%Y-%m-%d %H:%M}) {item.key}", file=out)
+        print(f"    {item.organization_name}: {_alert_summary(item, catalog, moment)}", file=out)
         for user_id, delivery_state, attempts, status in item.deliveries:
-            print(f"    to {user_id}: {delivery_state} after {attempts} attempt(s){f', last {status}' if status else ''}", file=out)
+            name = f" ({item.recipient_names[user_id]})" if user_id in item.recipient_names else ""
+            print(f"    to {user_id}{name}: {delivery_state} after {attempts} attempt(s){f', last {status}' if status else ''}", file=out)
+
+
+def _alert_summary(item: AlertListing, catalog: Catalog, moment: datetime) -> str:
+    try:
+        return alert_summary(item.kind, item.details, item.organization_name, catalog, "en", moment)
+    except (KeyError, TypeError, ValueError, IndexError):  # recorded by an older release in another shape
+        return f"{item.kind} (recorded in an older format; see the key)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,6 +1,11 @@
 """Delivers queued alerts with `continue_conversation` (R10): respecting Teams' limits, retrying
 429/412/502/503/504 with backoff (botbuilder itself never retries), and giving up on a conversation
-for good on 403/404 (the bot was removed)."""
+for good on 403/404 (the bot was removed).
+
+A stored reference's `serviceUrl` is checked against `ALLOWED_SERVICE_URL_HOSTS` before each send,
+as inbound activities are (SPEC 4.2): a reference stored before the list was narrowed, or written by
+an import or a database edit, must not receive the bot's bearer token. Such a delivery is dead, and so
+is the reference, until the member writes from an allowed host again."""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from botbuilder.schema import ConversationReference
 
 from bot.connector.pool import ConnectorLimits
 from bot.hosting.adapter import CompetencyAdapter
+from bot.hosting.inbound import ServiceUrlPolicy
 from bot.proactive.throttle import Throttle
 from dialogs.cards import alert_reply
 from dialogs.formatting import time_zone
@@ -31,6 +37,7 @@ from services.persistence.unit_of_work import UnitOfWorkFactory
 logger = logging.getLogger(__name__)
 RETRYABLE = {429, 412, 502, 503, 504}
 GONE = {403, 404}
+NOT_ALLOWED = "serviceUrl not allowed"
 
 
 @dataclass
@@ -73,8 +80,19 @@ def status_of(error: BaseException, now: datetime | None = None) -> tuple[int | 
 
 
 class AlertSender:
-    def __init__(self, uows: UnitOfWorkFactory, adapter: CompetencyAdapter, bot_app_id: str, clock: Clock, policy: SendPolicy | None = None):
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        adapter: CompetencyAdapter,
+        bot_app_id: str,
+        clock: Clock,
+        policy: SendPolicy | None = None,
+        service_urls: ServiceUrlPolicy | None = None,
+    ):
+        """`service_urls`: where sends may go; by default only the Bot Framework's and Teams' own hosts
+        over https (the authenticated default of `ALLOWED_SERVICE_URL_HOSTS`)."""
         self.uows = uows
+        self.service_urls = service_urls or ServiceUrlPolicy.from_setting(local_mode=False, setting="")
         self.adapter = adapter
         self.bot_app_id = bot_app_id
         self.clock = clock
@@ -131,6 +149,18 @@ class AlertSender:
 
     async def _deliver(self, delivery: DueDelivery, catalog, report: SendReport) -> bool:
         """Send one alert and record the outcome; False when the conversation is gone for good."""
+        service_url = str(delivery.reference.get("serviceUrl") or "")
+        if not self.service_urls.allows(service_url):
+            host = ServiceUrlPolicy.host_of(service_url)
+            logger.warning(
+                "alert not sent: the stored serviceUrl's host %s is not allowed (ALLOWED_SERVICE_URL_HOSTS); no more alerts to that conversation",
+                host,
+                extra={"user": delivery.user_id, "delivery": delivery.id},
+            )
+            report.statuses[NOT_ALLOWED] = report.statuses.get(NOT_ALLOWED, 0) + 1
+            await mark_dead(self.uows, delivery, self.worker, self.clock(), f"{NOT_ALLOWED}: {host}"[:200], conversation_gone=True)
+            report.dead += 1
+            return False
         await self.throttle.acquire(delivery.conversation_id, delivery.tenant_id)
         if not await renew_claim(self.uows, delivery.id, self.worker, self.clock(), self.policy.lease):
             report.statuses["lost claim"] = report.statuses.get("lost claim", 0) + 1

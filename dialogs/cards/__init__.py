@@ -8,7 +8,7 @@ so the cards are testable alone and survive a move to another SDK.
 from __future__ import annotations
 
 from dialogs.cards.achievements import achievements_reply
-from dialogs.cards.alert import alert_reply
+from dialogs.cards.alert import alert_reply, alert_summary
 from dialogs.cards.choice import person_choice_reply
 from dialogs.cards.competency import competency_reply
 from dialogs.cards.conversation import help_reply, welcome_reply
@@ -24,7 +24,7 @@ from dialogs.cards.upgrade import upgrade_reply
 from dialogs.cards.what_if import what_if_reply
 
 __all__ = [
-    "Reply", "achievements_reply", "alert_reply", "help_reply", "progress_reply", "renewal_reply", "upgrade_reply", "welcome_reply",
+    "Reply", "achievements_reply", "alert_reply", "alert_summary", "help_reply", "progress_reply", "renewal_reply", "upgrade_reply", "welcome_reply",
     # the second release (SPEC 1)
     "competency_reply", "designations_reply", "expiring_reply", "greeting_reply", "membership_reply", "people_reply",
     "person_choice_reply", "specializations_reply", "what_if_reply",

@@ -150,3 +150,23 @@ def alert_reply(
         raise ValueError(f"unknown alert kind {kind!r}")
     reply.action(words.say("button_mute"), {"intent": "alerts_off"})
     return reply.build()
+
+
+def alert_summary(kind: str, details: Mapping[str, Any], organization: str, catalog: Catalog, language: str, now: datetime) -> str:
+    """The alert in one line, as its card names things (people, catalog titles), for an operator's
+    listing: the change and the levels it puts at risk, the upgrade, or the override's end."""
+    names = dict(details.get("names") or {})
+    if details.get("person"):
+        names[details["person"]] = details.get("person_name") or details["person"]
+    words = Phrasebook(language, catalog, names, moment=now)
+    if kind == "renewal_at_risk":
+        levels = words.join([words.say("competency_of_level", competency=words.competency(level["competency"]), level=words.level(level["level"])) for level in details["levels"]], "word_and")
+        return words.say("alert_summary_at_risk", cause=what_changed(words, details), levels=levels)
+    if kind == "upgrade_available":
+        key = "alert_upgrade_available" if details["membership"] != "none" else "alert_upgrade_available_new"
+        return words.say(key, organization=organization, level=words.level(details["level"]), membership=words.level(details["membership"]))
+    if kind == "override_ends":
+        competency, level = words.competency(details["competency"]), words.level(details["level"])
+        option = words.option(details["competency"], details["option"])
+        return words.say("alert_override_ends", competency=competency, option=option, level=level, date=words.date(date.fromisoformat(details["ends_on"])))
+    raise ValueError(f"unknown alert kind {kind!r}")

@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     ),
     "alerts_on_done": "Benachrichtigungen sind an. Ich sage Ihnen Bescheid, wenn eine Änderung die Verlängerung Ihrer Mitgliedschaft gefährdet.",
     "alert_title": "Kompetenzhinweis für {organization}",
+    "alert_summary_at_risk": "{cause}; gefährdet: {levels}",
     "alert_what_changed": "Was sich geändert hat: {cause}",
     "alert_level_at_risk": "{competency} auf Stufe {level} wäre am {date} nicht mehr erfüllt.",
     "alert_membership_at_risk": "Die Verlängerung Ihrer {level}-Mitgliedschaft am {date} ist gefährdet.",

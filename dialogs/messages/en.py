@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "alerts_off_done": "Alerts are off. I won't send you renewal alerts until you say \"alerts on\".",
     "alerts_on_done": "Alerts are on. I'll tell you when a change puts your renewal at risk.",
     "alert_title": "Competency alert for {organization}",
+    "alert_summary_at_risk": "{cause}; at risk: {levels}",
     "alert_what_changed": "What changed: {cause}",
     "alert_level_at_risk": "{competency} {level} would not be met on {date}.",
     "alert_membership_at_risk": "Your {level} membership renewal on {date} is at risk.",

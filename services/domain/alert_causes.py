@@ -21,7 +21,7 @@ from services.domain.evaluation import OptionResult, level_rank
 from services.domain.organization import OrganizationEvaluation
 from services.domain.renewal import HeldLevelRisk, RiskCause
 from services.domain.requirements import ClosePerson, RequirementResult
-from services.domain.snapshot import start_of_day
+from services.domain.snapshot import at_most_last_instant, end_of_day
 from services.domain.upgrades import UpgradeOption
 
 AlertKind = Literal["renewal_at_risk", "upgrade_available", "override_ends"]
@@ -62,7 +62,7 @@ def _announced(cause: RiskCause, horizon: datetime) -> bool:
 
 def renewal_changes(evaluation: OrganizationEvaluation) -> dict[tuple[str, ...], list[tuple[HeldLevelRisk, list[RiskCause]]]]:
     """change → the held levels at risk it is a cause of (catalog order), each with its causes."""
-    horizon = evaluation.moment + timedelta(days=evaluation.catalog.settings.renewal_warning_days)
+    horizon = at_most_last_instant(evaluation.moment, timedelta(days=evaluation.catalog.settings.renewal_warning_days))
     changes: dict[tuple[str, ...], list[tuple[HeldLevelRisk, list[RiskCause]]]] = {}
     for held in evaluation.renewal.held:
         if not held.at_risk:
@@ -136,7 +136,7 @@ def find_alert_causes(evaluation: OrganizationEvaluation) -> tuple[AlertCause, .
         ]
         causes.append(AlertCause(snapshot.id, "upgrade_available", f"upgrade|{snapshot.id}|{eligible}", {"level": eligible, "membership": membership_level, "competencies": meeting}))
     for override in snapshot.overrides:
-        ends = start_of_day(override.ends_on) + timedelta(days=1)
+        ends = end_of_day(override.ends_on)
         if override.active_at(now) and ends - now <= OVERRIDE_WARNING:
             key = f"override|{snapshot.id}|{override.competency}|{override.option}|{override.level}|{override.ends_on.isoformat()}"
             causes.append(AlertCause(snapshot.id, "override_ends", key, {**_after_override(evaluation, override.competency, override.option, override.level), "ends_on": override.ends_on.isoformat()}))

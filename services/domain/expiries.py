@@ -13,7 +13,7 @@ from services.domain.catalog import Level
 from services.domain.holdings import retired_until
 from services.domain.organization import OrganizationEvaluation
 from services.domain.roster import carried_levels
-from services.domain.snapshot import start_of_day
+from services.domain.snapshot import at_most_last_instant, start_of_day
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def expiring_achievements(evaluation: OrganizationEvaluation) -> Expiries:
     moment = evaluation.moment
     catalog = evaluation.catalog
     days = catalog.settings.renewal_warning_days
-    until = moment + timedelta(days=days)
+    until = at_most_last_instant(moment, timedelta(days=days))
     membership = evaluation.snapshot.membership
     expires_on = None
     if membership is not None and membership.level != "none" and start_of_day(membership.expires_on) > moment:

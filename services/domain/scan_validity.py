@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from services.domain.alert_causes import OVERRIDE_WARNING
 from services.domain.organization import OrganizationEvaluation
-from services.domain.snapshot import start_of_day
+from services.domain.snapshot import end_of_day
 
 
 def findings_valid_until(evaluation: OrganizationEvaluation, evaluation_valid_until: datetime) -> datetime:
@@ -20,5 +20,5 @@ def findings_valid_until(evaluation: OrganizationEvaluation, evaluation_valid_un
             if cause.kind in ("expiring", "retiring") and cause.when is not None:
                 instants.append(cause.when - warning)
     for override in evaluation.snapshot.overrides:
-        instants.append(start_of_day(override.ends_on) + timedelta(days=1) - OVERRIDE_WARNING)
+        instants.append(end_of_day(override.ends_on) - OVERRIDE_WARNING)
     return min(t for t in instants if t > now) if any(t > now for t in instants) else evaluation_valid_until

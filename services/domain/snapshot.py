@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Literal
 
 from services.domain.catalog import Level, Market
@@ -15,6 +15,21 @@ Purpose = Literal["certifications", "partner_university", "both"]
 def start_of_day(day: date) -> datetime:
     """Dates in the dataset are whole UTC days; a rule 'from that day on' starts at 00:00 UTC."""
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+LAST_INSTANT = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` (00:00 UTC the next day): a rule 'through that day' holds until
+    then. The last day a date can hold (9999-12-31) has no next day, so it lasts to the last instant
+    a datetime can hold, which nothing can be added to: callers compare and subtract only."""
+    return LAST_INSTANT if day == date.max else start_of_day(day) + timedelta(days=1)
+
+
+def at_most_last_instant(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, or the last instant a datetime can hold when that lies beyond it."""
+    return moment + delta if LAST_INSTANT - moment > delta else LAST_INSTANT
 
 
 def normalize_msa(msa: str) -> str:
@@ -97,7 +112,7 @@ class Override:
 
     def active_at(self, moment: datetime) -> bool:
         """R11: counts from the first day through the whole last day."""
-        return start_of_day(self.starts_on) <= moment < start_of_day(date.fromordinal(self.ends_on.toordinal() + 1))
+        return start_of_day(self.starts_on) <= moment < end_of_day(self.ends_on)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta, timezone
 
 from services.domain.catalog import Catalog
 from services.domain.holdings import retired_until
-from services.domain.snapshot import OrganizationSnapshot, start_of_day
+from services.domain.snapshot import LAST_INSTANT, OrganizationSnapshot, end_of_day, start_of_day
 
 
 def next_change(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime) -> datetime:
     delay = timedelta(hours=catalog.settings.visibility_delay_hours)
-    month = datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=timezone.utc)
+    month = LAST_INSTANT if (now.year, now.month) == (9999, 12) else datetime(now.year + (now.month == 12), now.month % 12 + 1, 1, tzinfo=timezone.utc)
     instants = [month]
     for link in snapshot.links:
         instants += [link.linked_at, link.linked_at + delay]
@@ -30,7 +30,7 @@ def next_change(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime)
             instants.append(retired)
     instants += [start_of_day(p.left_on) for p in snapshot.people if p.left_on is not None]
     for override in snapshot.overrides:
-        instants += [start_of_day(override.starts_on), start_of_day(override.ends_on) + timedelta(days=1)]
+        instants += [start_of_day(override.starts_on), end_of_day(override.ends_on)]
     instants += [start_of_day(s.audit_passed_on) for s in snapshot.specializations if s.audit_passed_on is not None]
     if snapshot.membership is not None:
         instants.append(start_of_day(snapshot.membership.expires_on))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ class StoredCause:
     key: str
     found_at: datetime
     cleared_at: datetime | None
+    details: dict[str, Any] = field(default_factory=dict)  # as recorded: what the alert card is built from
 
 
 class AlertRepository:
@@ -42,7 +43,7 @@ class AlertRepository:
         query = select(AlertCauseRow).order_by(AlertCauseRow.organization_id, AlertCauseRow.id)
         if organization_id is not None:
             query = query.where(AlertCauseRow.organization_id == organization_id)
-        return [StoredCause(c.id, c.organization_id, c.kind, c.key, c.found_at, c.cleared_at) for c in await self._session.scalars(query)]
+        return [StoredCause(c.id, c.organization_id, c.kind, c.key, c.found_at, c.cleared_at, json.loads(c.details)) for c in await self._session.scalars(query)]
 
     async def active_causes_of(self, organization_ids: Sequence[str]) -> dict[str, dict[str, int]]:
         """organisation -> key -> id of its causes not cleared yet (organisations with none are missing)."""

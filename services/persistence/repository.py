@@ -116,6 +116,21 @@ class Repository:
     async def organization_name(self, organization_id: str) -> str | None:
         return await self.session.scalar(select(OrganizationRow.name).where(OrganizationRow.id == organization_id))
 
+    async def organization_names(self, organization_ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(organization_ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(select(OrganizationRow.id, OrganizationRow.name).where(OrganizationRow.id.in_(wanted)))
+        return {organization_id: name for organization_id, name in rows}
+
+    async def user_names(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """user id → display name, for the users that exist."""
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(wanted)))
+        return {user_id: name for user_id, name in rows}
+
     async def bump_versions(self, organization_ids: Iterable[str]) -> None:
         """The organisations' data changed in this unit of work: cached evaluations of them are stale."""
         await bump_versions(self.session, organization_ids)

@@ -3,6 +3,8 @@ happens there only, and each member's dialog is their own (in English and German
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.core.adapters import TestAdapter
@@ -115,6 +117,26 @@ async def test_without_a_personal_chat_the_admin_is_asked_to_open_one_and_no_fig
     replies = await channel.say(QUESTIONS["renewal_status"][lang(person)])
 
     assert texts(replies) == [text(lang(person), "shared_open_personal_chat")]
+
+
+async def test_a_personal_chat_stored_at_a_host_off_the_allow_list_is_not_sent_to_and_the_admin_is_asked_to_open_one(harness, caplog):
+    """The stored reference was edited in the database after the bot wrote it (or written by an
+    import): the answer must not go there, with the bot's bearer token, but the admin still learns
+    where to ask."""
+    personal = harness.chat(ANN)
+    await personal.say("help")
+    async with harness.assistant.uows() as uow:
+        row = await uow.session.scalar(select(ConversationReferenceRow).where(ConversationReferenceRow.conversation_id == personal.conversation_id))
+        row.reference = json.dumps({**json.loads(row.reference), "serviceUrl": "https://attacker.example/path?x=1"})
+        await uow.commit()
+    channel = harness.channel(ANN)
+
+    replies = await channel.say(QUESTIONS["renewal_status"]["en"])
+
+    assert texts(replies) == [text("en", "shared_open_personal_chat")]
+    assert all(r.conversation.id == channel.conversation_id for r in replies)
+    [refused] = [r for r in caplog.records if "attacker.example" in r.getMessage()]
+    assert "ALLOWED_SERVICE_URL_HOSTS" in refused.getMessage() and "path" not in refused.getMessage()
 
 
 async def test_a_channel_the_bot_saw_first_is_not_taken_for_a_personal_chat(harness):

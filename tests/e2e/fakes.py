@@ -221,6 +221,8 @@ class FakeTokenService(LoopbackServer):
         self.sign_in_states: list[dict[str, Any]] = []
         self._tokens: dict[tuple[str, str], str] = {}
         self._awaiting_code: dict[tuple[str, str], tuple[str, str]] = {}
+        self.failing: dict[str, int] = {}  # path → the status every call to it gets (`fail`)
+        self.app.middlewares.append(self._fail_when_told)
         routes = self.app.router
         routes.add_get("/api/usertoken/GetToken", self._get_token)
         routes.add_post("/api/usertoken/GetAadTokens", self._get_aad_tokens)
@@ -235,6 +237,18 @@ class FakeTokenService(LoopbackServer):
             self._tokens[(user_id, connection_name)] = token
         else:
             self._awaiting_code[(user_id, connection_name)] = (magic_code, token)
+
+    def fail(self, path: str, status: int = 500) -> None:
+        """From now on every call to `path` is answered `status`, as a token service in trouble does."""
+        self.failing[path] = status
+
+    @web.middleware
+    async def _fail_when_told(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        status = self.failing.get(request.path)
+        if status is None:
+            return await handler(request)
+        self._record(request)
+        return web.json_response({"error": {"code": "ServiceError", "message": "the token store is unavailable"}}, status=status)
 
     def calls_to(self, path: str) -> list[TokenCall]:
         return [c for c in self.calls if c.path == path]

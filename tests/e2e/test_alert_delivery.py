@@ -14,7 +14,7 @@ from aiohttp import web
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 from sqlalchemy import select
 
-from bot.bootstrap import build_adapter, open_services
+from bot.bootstrap import build_adapter, open_services, service_urls
 from bot.proactive.alert_sender import AlertSender, SendPolicy, SendReport
 from dialogs.cards import renewal_reply
 from dialogs.formatting import date_text
@@ -75,7 +75,7 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
 
 
 def sender_for(services, policy: SendPolicy = FAST, clock=utc_now) -> AlertSender:
-    return AlertSender(services.uows, build_adapter(services), "local-bot", clock, policy)
+    return AlertSender(services.uows, build_adapter(services), "local-bot", clock, policy, service_urls(services.settings))
 
 
 def after_the_lease() -> datetime:

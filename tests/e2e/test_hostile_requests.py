@@ -27,6 +27,7 @@ from bot.bootstrap import open_services
 from bot.connector import signing_keys
 from bot.connector.signing_keys import KEYS
 from bot.hosting.app import create_app
+from dialogs.messages import text
 from services.settings import Settings
 from tests.e2e.conftest import ANNA, JONAS, prepare_sign_in
 from tests.e2e.fakes import LoopbackServer, free_port
@@ -421,3 +422,46 @@ async def test_a_token_response_event_while_a_sign_in_waits_reaches_the_sign_in(
 
     assert response.status == 201
     assert len(connector.accepted(JONAS.conversation_id)) == before + 1  # the prompt ended, and the dialog said how
+
+
+@pytest.mark.parametrize("failure", [500, "refused"], ids=["token-service-500", "token-service-unreachable"])
+async def test_a_verify_state_the_token_service_fails_on_is_answered_412_and_the_user_told_once_to_try_again(bot, teams, connector, token_service, graph, caplog, failure):
+    prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
+    await teams.say(bot.url, JONAS, "link my MSA")  # the sign-in card: the prompt waits
+    before = len(connector.deliveries)
+    if failure == "refused":
+        await token_service.close()  # the token service went away mid-sign-in
+    else:
+        token_service.fail("/api/usertoken/GetToken", failure)
+
+    with caplog.at_level(logging.INFO):
+        response = await teams.post(bot.url, teams.activity(JONAS, None, type="invoke", name="signin/verifyState", value={"state": "123456"}))
+    told = [d.text for d in connector.deliveries[before:]]
+    logged = [r for r in caplog.records if r.levelno >= logging.WARNING and not r.name.startswith("urllib3")]
+    again = await teams.say(bot.url, JONAS, "123456")  # the magic code: no prompt is waiting for it any more
+
+    assert response.status == 412  # answered as a sign-in invoke that could not complete, not a 500
+    assert told == [text("en", "token_service_unreachable")]  # nothing linked; say "link my MSA" again
+    assert len(logged) == 1 and logged[0].name == "dialogs.link_msa_dialog" and not logged[0].exc_info
+    assert logged[0].getMessage().startswith("token service unreachable, sign-in ended: ClientRequestError: ")
+    assert [d.text for d in again] != [] and not any(d.text.startswith("Linked") for d in again)
+
+
+async def test_a_token_exchange_the_token_service_fails_on_is_412_with_its_id_and_the_sign_in_card_still_works(bot, teams, connector, token_service, graph):
+    """SSO failing is the ordinary case (Teams then shows the sign-in card): OAuthPrompt answers 412 and
+    keeps waiting, so the card's verifyState still completes the linking."""
+    prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
+    await teams.say(bot.url, JONAS, "link my MSA")
+    before = len(connector.deliveries)
+    token_service.fail("/api/usertoken/exchange", 500)
+    value = {"id": "exchange-9", "connectionName": "MSA", "token": "sso-token"}
+
+    async with teams.session.post(f"{bot.url}/api/messages", json=teams.activity(JONAS, None, type="invoke", name="signin/tokenExchange", value=value)) as response:
+        answer = (response.status, await response.json())
+    posted = connector.deliveries[before:]
+    verified = await teams.post(bot.url, teams.activity(JONAS, None, type="invoke", name="signin/verifyState", value={"state": "123456"}))
+
+    assert answer[0] == 412 and answer[1]["id"] == "exchange-9"
+    assert posted == []
+    assert verified.status == 200
+    assert connector.accepted(JONAS.conversation_id)[-1].text.startswith("Linked jonas@outlook.example.")

@@ -3,6 +3,7 @@ a fake adapter and the sender's injected clock (no real sleeps, no real connecto
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from types import SimpleNamespace
@@ -12,13 +13,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import open_services
+from bot.hosting.inbound import ServiceUrlPolicy
 from bot.proactive.alert_sender import AlertSender, SendPolicy
 from services.alert_scan import scan_alerts
 from services.conversations import Sighting, meet_member
 from services.importer import import_dataset
-from services.persistence.tables import AlertDeliveryRow
+from services.persistence.tables import AlertDeliveryRow, ConversationReferenceRow
 from services.settings import Settings
 
+TEAMS = "https://smba.trafficmanager.net/emea/"  # on the default ALLOWED_SERVICE_URL_HOSTS
 START = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 CATALOG = {
     "version": "alerts",
@@ -66,9 +69,11 @@ class FakeAdapter:
         self.script = list(script)
         self.delivered: list[Any] = []
         self.attempts = 0
+        self.service_urls: list[str] = []  # where each send went (where the adapter would take a token to)
 
     async def continue_conversation(self, reference: Any, callback: Any, bot_id: str) -> None:
         self.attempts += 1
+        self.service_urls.append(reference.service_url)
         await callback(FakeTurn(self))
 
 
@@ -105,7 +110,7 @@ async def services(database_url):
 
 async def meet_admins(services, count: int) -> None:
     for n in range(count):
-        reference = {"channelId": "msteams", "serviceUrl": "https://smba.example/", "conversation": {"id": f"a:admin-{n}"}}
+        reference = {"channelId": "msteams", "serviceUrl": TEAMS, "conversation": {"id": f"a:admin-{n}"}}
         await meet_member(services.uows, "tenant", f"aad-{n}", Sighting(f"a:admin-{n}", reference, True, "en-US"), START)
 
 
@@ -186,3 +191,50 @@ async def test_a_failure_without_a_status_is_retried_after_the_backoff(services)
         next_attempt = await uow.session.scalar(select(AlertDeliveryRow.next_attempt_at))
     assert (report.retried, report.statuses) == (1, {"ConnectionError": 1})
     assert START + timedelta(seconds=8) <= next_attempt <= START + timedelta(seconds=12)  # 10 s, a fifth of jitter
+
+
+async def conversation_dead_at(services, user_id: str) -> datetime | None:
+    async with services.uows() as uow:
+        return await uow.session.scalar(select(ConversationReferenceRow.dead_at).where(ConversationReferenceRow.user_id == user_id))
+
+
+async def test_a_stored_service_url_off_the_allow_list_is_never_sent_to_and_its_delivery_is_dead_naming_the_host(services, caplog):
+    """A reference written by an import or a database edit, not by an inbound activity that passed
+    the check: the sender must not hand it to the adapter, which would send a bearer token there."""
+    await import_dataset(services.uows, dataset([admin(0), admin(1)]), START)
+    await meet_admins(services, 1)
+    forged = {"channelId": "msteams", "serviceUrl": "https://attacker.example/teams/", "conversation": {"id": "a:admin-1"}}
+    await meet_member(services.uows, "tenant", "aad-1", Sighting("a:admin-1", forged, True, "en-US"), START)
+    await scan_alerts(services.uows, START)
+    adapter = FakeAdapter()
+    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy())  # type: ignore[arg-type]
+
+    with caplog.at_level(logging.INFO):
+        report = await sender.send_due()
+
+    assert adapter.service_urls == [TEAMS]
+    assert (report.sent, report.dead) == (1, 1)
+    assert await deliveries(services) == [("admin-0", "sent", 1, "201"), ("admin-1", "dead", 1, "serviceUrl not allowed: attacker.example")]
+    assert await conversation_dead_at(services, "admin-1") == START  # nothing more is queued there
+    refused = [r for r in caplog.records if "attacker.example" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert "ALLOWED_SERVICE_URL_HOSTS" in refused[0].getMessage()
+    assert all("Bearer" not in r.getMessage() and "/teams/" not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_reference_stored_before_the_allow_list_was_narrowed_is_refused_and_the_next_one_is_not_queued(services):
+    await import_dataset(services.uows, dataset([admin(0)]), START)
+    await meet_admins(services, 1)  # stored while smba.trafficmanager.net was allowed
+    await scan_alerts(services.uows, START)
+    adapter = FakeAdapter()
+    narrowed = ServiceUrlPolicy.from_setting(local_mode=False, setting="*.botframework.com")
+    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy(), service_urls=narrowed)  # type: ignore[arg-type]
+
+    report = await sender.send_due()
+    await import_dataset(services.uows, {"users": [{"id": "left-1", "organization": "org", "display_name": "Second Leaver", "left_on": "2026-11-02"}], "msa_links": [{"user": "left-1", "msa": "left-1@msa", "linked_at": "2025-01-01T00:00:00+00:00"}], "achievements": [{"msa": "left-1@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"}]}, START)
+    second = await scan_alerts(services.uows, START)
+
+    assert adapter.attempts == 0
+    assert (report.sent, report.dead, report.statuses) == (0, 1, {"serviceUrl not allowed": 1})
+    assert await deliveries(services) == [("admin-0", "dead", 1, "serviceUrl not allowed: smba.trafficmanager.net")]
+    assert second.queued_deliveries == 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +144,74 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
     assert "database postgresql+asyncpg unreachable" in result.stderr
+
+
+def test_an_override_to_9999_12_31_is_imported_reported_scanned_and_listed(demo_database, capsys, tmp_path):
+    dataset = tmp_path / "forever.json"
+    forever = {"organization": "7654321", "competency": "small-midmarket-cloud", "option": "o365-services", "level": "gold", "starts_on": "2020-01-01", "ends_on": "9999-12-31"}
+    dataset.write_text(json.dumps({"overrides": [forever]}))
+    assert main(["import", str(dataset)]) == 0
+
+    report = progress_json(capsys, "7654321")
+    assert main(["progress", "7654321"]) == 0
+    assert main(["alerts", "scan"]) == 0
+    assert main(["alerts", "list", "--org", "7654321"]) == 0
+    table = capsys.readouterr().out
+
+    assert "9999-12-31" in json.dumps(report)
+    assert "override until 9999-12-31" in table
+
+
+def test_alerts_list_names_the_organisation_the_change_the_levels_and_the_recipient_and_keeps_the_key(demo_database, capsys):
+    """Admins read people's names and catalog titles; the cause key and the ids stay on the line for
+    scripts (a column added, none renamed or dropped)."""
+    from bot.bootstrap import open_services
+    from services.alert_scan import queue_deliveries
+    from services.conversations import Sighting, meet_member
+    from services.demo_dataset import CONTOSO_TENANT
+    from services.settings import Settings
+
+    async def anna_opens_a_personal_chat() -> None:
+        async with open_services(Settings(DATABASE_URL=demo_database)) as services:
+            reference = {"channelId": "msteams", "serviceUrl": "https://smba.trafficmanager.net/emea/", "conversation": {"id": "a:anna"}}
+            await meet_member(services.uows, CONTOSO_TENANT, "00000000-0000-4000-8000-0000000000a1", Sighting("a:anna", reference, True, "de-DE"), services.clock())
+            assert await queue_deliveries(services.uows, "1234567", services.clock()) == 2  # as a turn of hers does
+
+    asyncio.run(anna_opens_a_personal_chat())
+    capsys.readouterr()
+    assert main(["alerts", "list", "--org", "1234567"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    leaver = lines.index(next(line for line in lines if line.endswith(" renewal|1234567|leaver|u-carla")))
+    assert re.fullmatch(r"#\d+ 1234567 renewal_at_risk \(active, found \d{4}-\d\d-\d\d \d\d:\d\d\) renewal\|1234567\|leaver\|u-carla", lines[leaver])
+    assert re.fullmatch(r"    Contoso Consulting GmbH: Carla Diaz left on \w{3} \d\d?, \d{4}; at risk: Data Analytics Silver", lines[leaver + 1])
+    assert lines[leaver + 2] == "    to u-anna (Anna Schmidt): pending after 0 attempt(s)"
+    expiring = lines.index(next(line for line in lines if line.endswith(" renewal|1234567|expiring|u-lena|bi-assessment")))
+    assert re.fullmatch(
+        r"    Contoso Consulting GmbH: Lena Fischer's Business Intelligence for Data Analytics assessment expires on \w{3} \d\d?, \d{4}; at risk: Data Analytics Silver",
+        lines[expiring + 1],
+    )
+    described = [line for line in lines if line.startswith("    ") and not line.startswith("    to ")]
+    assert all("u-" not in line and "bi-assessment" not in line and "data-analytics" not in line for line in described)
+
+
+def test_alerts_list_still_lists_a_cause_whose_details_an_older_release_recorded_in_another_shape(demo_database, capsys):
+    from sqlalchemy import update
+
+    from bot.bootstrap import open_services
+    from services.persistence.tables import AlertCauseRow
+    from services.settings import Settings
+
+    async def older_details() -> None:
+        async with open_services(Settings(DATABASE_URL=demo_database)) as services, services.uows() as uow:
+            await uow.session.execute(update(AlertCauseRow).where(AlertCauseRow.key == "renewal|1234567|leaver|u-carla").values(details='{"cause": "leaver"}'))
+            await uow.commit()
+
+    asyncio.run(older_details())
+    capsys.readouterr()
+    assert main(["alerts", "list", "--org", "1234567"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+
+    leaver = lines.index(next(line for line in lines if line.endswith(" renewal|1234567|leaver|u-carla")))
+    assert lines[leaver + 1] == "    Contoso Consulting GmbH: renewal_at_risk (recorded in an older format; see the key)"
+    assert any(line.startswith("    Contoso Consulting GmbH: Lena Fischer's ") for line in lines)

@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 from datetime import date, timedelta
 
-from dialogs.cards.alert import alert_reply
+from dialogs.cards.alert import alert_reply, alert_summary
 from services.domain.alert_causes import AlertCause, change_of, find_alert_causes
 from services.domain.evaluation import level_rank
 from services.domain.organization import OrganizationEvaluation, evaluate_organization
@@ -411,3 +411,30 @@ def test_a_second_leaver_for_a_level_already_at_risk_is_a_new_alert_of_its_own()
     assert [c.key for c in find_alert_causes(one)] == ["renewal|fab|leaver|ann"]
     assert [c.key for c in find_alert_causes(two)] == ["renewal|fab|leaver|ann", "renewal|fab|leaver|bob"]
     assert_agrees_with_renewal(two, find_alert_causes(two))
+
+
+def summaries(evaluation: OrganizationEvaluation, language: str = "en") -> list[str]:
+    """Each recorded alert in one line, as `alerts list` shows it."""
+    stored = [(c.kind, json.loads(json.dumps(c.details, sort_keys=True, default=str))) for c in find_alert_causes(evaluation)]
+    return [alert_summary(kind, details, evaluation.snapshot.name, evaluation.catalog, language, evaluation.moment) for kind, details in stored]
+
+
+def test_the_one_line_summary_of_each_kind_names_people_and_catalog_titles_not_ids():
+    leaver = evaluation_of(fabrikam(ann=date(2026, 6, 1)))
+    upgrade = OrgBuilder("con").membership("silver", EXPIRES, ("productivity", "silver")).person("eve").holds("eve", "70-346", "70-347").person("fay").holds("fay", "mcsa-office-365")
+    upgrade.snapshot = replace(upgrade.snapshot, name="Contoso")
+    override = (
+        OrgBuilder("con").membership("gold", EXPIRES, ("productivity", "gold"))
+        .person("eve").holds("eve", "70-346", "70-347").person("gus").holds("gus", "70-346")
+        .override("productivity", "exams", "gold", date(2026, 4, 1), date(2026, 6, 25))
+    )
+
+    assert summaries(leaver) == ["Ann Lee left on Jun 1, 2026; at risk: Cloud Platform Silver, Cloud Productivity Gold and DevOps Silver"]
+    assert summaries(leaver, "de") == ["Ann Lee hat die Organisation am 01.06.2026 verlassen; gefährdet: Cloud-Plattform Silber, Cloud-Produktivität Gold und DevOps Silber"]
+    assert summaries(evaluation_of(upgrade)) == [
+        "Good news: Contoso now meets Gold in at least one competency, so the membership can be upgraded from Silver to Gold."
+    ]
+    assert summaries(evaluation_of(override)) == [
+        "The Microsoft support override for Office 365 exams ends on Jun 25, 2026; at risk: Cloud Productivity Gold",  # the renewal risk
+        "The Microsoft support override for Cloud Productivity Gold via Office 365 exams ends on Jun 25, 2026.",  # the override's own alert
+    ]

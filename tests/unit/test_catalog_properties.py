@@ -18,7 +18,8 @@ from services.dataset_validation import MAX_NUMBER, validate_dataset
 from services.domain.alert_causes import find_alert_causes
 from services.domain.catalog import parse_catalog
 from services.domain.organization import evaluate_organization
-from services.domain.snapshot import Achievement, HeldLevel, Membership, MetricValue, MsaLink, OrganizationSnapshot, Person
+from services.domain.scan_validity import findings_valid_until
+from services.domain.snapshot import Achievement, HeldLevel, Membership, MetricValue, MsaLink, OrganizationSnapshot, Override, Person
 from services.domain.validity import next_change
 from services.reporting import evaluation_json
 from tests.builders import NOW
@@ -124,9 +125,10 @@ def catalogs(draw) -> dict:
     )
 
 
-def organisation(catalog_document: dict) -> OrganizationSnapshot:
+def organisation(catalog_document: dict, override_ends: date | None = None) -> OrganizationSnapshot:
     """Five people, one of them gone, each holding two of the codes (one pending, one expiring
-    within the warning window), a year of both metrics, and every competency held at Silver."""
+    within the warning window), a year of both metrics, and every competency held at Silver; with
+    `override_ends`, an override of the first competency's first option and level up to that day."""
     people = tuple(Person(f"p{i}", f"Person {i}", left_on=NOW.date() - timedelta(days=3) if i == 4 else None) for i in range(5))
     links = tuple(MsaLink(f"p{i}", f"m{i}@outlook.example", NOW - timedelta(days=200 - i)) for i in range(5))
     achievements = tuple(
@@ -137,18 +139,25 @@ def organisation(catalog_document: dict) -> OrganizationSnapshot:
     months = [f"{NOW.year - (m >= NOW.month)}-{(NOW.month - m - 1) % 12 + 1:02d}" for m in range(12)]
     metrics = tuple(MetricValue(name, month, 12_500.0) for name in METRICS for month in months)
     held = tuple(HeldLevel(c["id"], "silver") for c in catalog_document["competencies"])
+    overrides: tuple[Override, ...] = ()
+    if override_ends is not None:
+        first = catalog_document["competencies"][0]["options"][0]
+        overrides = (Override(catalog_document["competencies"][0]["id"], first["id"], next(iter(first["levels"])), NOW.date() - timedelta(days=10), override_ends),)
     return OrganizationSnapshot(
         "org", "Org", "tenant", membership=Membership("gold", NOW.date() + timedelta(days=60)), held=held,
-        people=people, links=links, achievements=achievements, metrics=metrics,
+        people=people, links=links, achievements=achievements, metrics=metrics, overrides=overrides,
     )
 
 
+override_ends = st.one_of(st.none(), st.sampled_from([date.max, NOW.date() + timedelta(days=7)]), st.dates(min_value=NOW.date(), max_value=date.max))
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(catalogs(), st.sampled_from([None, "silver", "gold"]), st.sampled_from(["en", "de"]))
-def test_any_catalog_the_schema_accepts_is_evaluated_reported_and_scanned_without_an_exception(raw, level, language):
+@given(catalogs(), st.sampled_from([None, "silver", "gold"]), st.sampled_from(["en", "de"]), override_ends)
+def test_any_catalog_the_schema_accepts_is_evaluated_reported_and_scanned_without_an_exception(raw, level, language, ends_on):
     validate_dataset({"catalog": raw})  # generated within the schema: it must pass both stages
     catalog = parse_catalog(raw)
-    snapshot = organisation(raw)
+    snapshot = organisation(raw, ends_on)  # an override up to any day, 9999-12-31 included
 
     evaluation = evaluate_organization(snapshot, catalog, NOW, level)
     causes = find_alert_causes(evaluation)
@@ -156,6 +165,8 @@ def test_any_catalog_the_schema_accepts_is_evaluated_reported_and_scanned_withou
     progress_reply(evaluation, level or "gold", language)
     upgrade_reply(evaluation, language)
     renewal_reply(evaluation, language)
-    assert next_change(snapshot, catalog, NOW) > NOW
+    valid_until = next_change(snapshot, catalog, NOW)
+    assert valid_until > NOW
+    assert findings_valid_until(evaluation, valid_until) > NOW
     assert all(cause.key for cause in causes)
     assert json.loads(report)["organization"] == "org"
