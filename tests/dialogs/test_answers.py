@@ -9,10 +9,9 @@ import pytest
 
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.messages import text
-from dialogs.recognizer import THRESHOLD, Recognition, recognize
-from services.importer import import_dataset
+from dialogs.recognizer import THRESHOLD
 from tests.answers_dataset import NOW, TENANT, dataset
-from tests.harness import BotHarness, Person, card_of, texts
+from tests.harness import BotHarness, Guessing, Person, card_of, texts
 
 ANN = Person("29:ann", "aad-ann", TENANT, "en-US", "Ann Admin")
 ANKE = Person("29:anke", "aad-anke", TENANT, "de-DE", "Anke Admin")
@@ -25,9 +24,8 @@ def lang(person: Person) -> str:
 
 
 @pytest.fixture
-async def bot(engine, uows) -> BotHarness:
-    await import_dataset(uows, dataset(), NOW)
-    return BotHarness(engine, uows, NOW)
+async def bot(start_bot) -> BotHarness:
+    return await start_bot(dataset(), NOW)
 
 
 async def ask(bot: BotHarness, person: Person, question: dict[str, str] | str) -> list[str]:
@@ -396,28 +394,13 @@ async def test_organisation_wide_questions_are_for_admins_only(bot, person):
         assert await ask(bot, employee, question) == [text(lang(person), "admins_only")], question
 
 
-class Guessing:
-    """The real recognizer, except for the messages given: those are read as `intent` with `score`, so
-    the confirmation rule is tested at exact scores whatever the recognizer's tuning does."""
-
-    def __init__(self, guesses: dict[str, tuple[str, float]]):
-        self.guesses = guesses
-
-    def __call__(self, message: str, locale: str | None = None, lexicon=None) -> Recognition:
-        if message in self.guesses:
-            intent, score = self.guesses[message]
-            return Recognition(intent, score, None, "de" if (locale or "").startswith("de") else "en")
-        return recognize(message, locale, lexicon)
-
-
 GUESSES = {"maybe mute": ("alerts_off", CONFIRM_BELOW - 0.01), "surely mute": ("alerts_off", CONFIRM_BELOW),
            "maybe cancel": ("cancel", CONFIRM_BELOW - 0.01), "surely cancel": ("cancel", CONFIRM_BELOW), "barely cancel": ("cancel", THRESHOLD)}
 
 
 @pytest.fixture
-async def guessing_bot(engine, uows) -> BotHarness:
-    await import_dataset(uows, dataset(), NOW)
-    return BotHarness(engine, uows, NOW, recognizer=Guessing(GUESSES))
+async def guessing_bot(start_bot) -> BotHarness:
+    return await start_bot(dataset(), NOW, recognizer=Guessing(GUESSES))
 
 
 @LANGS
@@ -500,11 +483,10 @@ async def test_what_one_named_person_holds(bot, person):
     }[lang(person)]
 
 
-async def test_a_short_form_of_a_name_finds_the_one_person_it_starts(engine, uows):
+async def test_a_short_form_of_a_name_finds_the_one_person_it_starts(start_bot):
     from services.demo_dataset import FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
 
-    await import_dataset(uows, build_demo_dataset(NOW), NOW)
-    demo = BotHarness(engine, uows, NOW)
+    demo = await start_bot(build_demo_dataset(NOW), NOW)
     oliver = Person("29:oliver", FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, "en-US", "Oliver Bennett")
 
     replies = await demo.chat(oliver).say("what if Sam leaves?")

@@ -135,7 +135,7 @@ async def test_the_dialog_survives_a_restart_between_two_turns(harness):
     harness.sign_in(ANN, "token-9", "emil@outlook.example")
     await harness.chat(ANN).say("link my MSA")
 
-    harness.restart()
+    await harness.restart()
     done = await harness.chat(ANN).say("yes")
 
     assert texts(done)[0].startswith("Linked emil@outlook.example")
@@ -250,3 +250,27 @@ async def test_a_card_button_naming_no_known_level_is_answered_as_one_naming_non
 
     assert card_of(plain[0])["type"] == "AdaptiveCard"
     assert card_of(odd[0]) == card_of(plain[0])
+
+
+@LANGS
+async def test_a_dialog_that_raises_is_logged_apologised_for_in_the_users_language_and_forgotten(harness, person, caplog):
+    """The adapter's `on_turn_error` (bot/hosting/adapter.py), as the composition root wires it: Graph
+    fails in a way the link dialog does not expect, in the turn after the sign-in card."""
+    failure = RuntimeError("Graph answered something nobody expected")
+    harness.sign_in(person, "token-boom", "boom@outlook.example", magic_code="246810")
+    harness.directory.break_for("token-boom", failure)
+    chat = harness.chat(person)
+
+    card = await chat.say(LINK[lang(person)])
+    failed = await chat.say("246810")
+    again = await chat.say("246810")  # the sign-in that waited is gone with the failed turn's dialog state
+
+    assert card[0].attachments[0].content.text == text(lang(person), "sign_in_prompt")
+    assert texts(failed) == [text(lang(person), "error_apology")]
+    assert failed[0].conversation.id == chat.conversation_id and not failed[0].attachments
+    assert texts(again) == [text(lang(person), "unknown_intent")]
+    assert harness.directory.calls == ["token-boom"]
+    [logged] = [r for r in caplog.records if r.name == "bot.hosting.adapter"]
+    assert (logged.levelname, logged.getMessage()) == ("ERROR", "turn failed")
+    assert logged.exc_info is not None and logged.exc_info[1] is failure
+    assert (logged.__dict__["activity_type"], logged.__dict__["conversation"]) == ("message", chat.conversation_id)  # the extra
