@@ -62,6 +62,8 @@ async def test_signing_in_with_a_magic_code_shows_the_sign_in_card_first(harness
 
     assert first[0].attachments[0].content_type == CardFactory.content_types.oauth_card
     assert first[0].attachments[0].content.text == text(lang(person), "sign_in_prompt")
+    [button] = first[0].attachments[0].content.buttons  # the token service's sign-in page for this user
+    assert (button.title, button.value) == (text(lang(person), "sign_in_title"), f"https://token.example/sign-in/MSA/{person.user_id}")
     assert texts(second) == [linked(person, "magic@outlook.example")]
 
 
