@@ -5,7 +5,7 @@ Nothing is built at import time; tests build the same graph with a test database
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,9 +13,11 @@ from datetime import timedelta
 
 import aiohttp
 from botbuilder.core import ConversationState
+from botframework.connector.auth import UserTokenClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.connector.authentication import LOCAL_APP_ID, BotAuthentication
+from bot.connector.pool import ConnectorPool
 from bot.connector.sdk_fixes import apply_sdk_fixes
 from bot.hosting.adapter import CompetencyAdapter
 from bot.hosting.graph import GraphAccountDirectory
@@ -28,6 +30,7 @@ from bot.state.conversation_state import PerMemberConversationState
 from bot.state.storage import SqlStorage
 from dialogs.main_dialog import MainDialog
 from dialogs.ports import AccountDirectory
+from dialogs.recognizer import Recognition
 from dialogs.recognizer import prepare as prepare_recognizer
 from services.assistant import Assistant, Clock, utc_now
 from services.persistence.database import create_engine, session_factory, upgrade_database
@@ -101,25 +104,47 @@ def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPol
     return AlertWorker(services.uows, sender, services.clock, services.settings.alert_scan_interval_seconds)
 
 
-def build_adapter(services: Services, conversation_state: ConversationState | None = None) -> CompetencyAdapter:
+@dataclass(frozen=True)
+class Microsoft:
+    """What the bot talks to outside the process. Each `None` is the real one: Microsoft Graph over
+    HTTP, the Bot Connector through a `ConnectorPool`, the Bot Framework token service (or `OAUTH_URL`).
+    Production passes nothing; tests put their fakes here and nowhere else."""
+
+    directory: AccountDirectory | None = None
+    connectors: ConnectorPool | None = None
+    user_tokens: UserTokenClient | None = None
+
+
+def build_adapter(services: Services, conversation_state: ConversationState | None = None, microsoft: Microsoft | None = None) -> CompetencyAdapter:
     """Every adapter, the bot's and the alert sender's, is built here, so the SDK is patched first."""
     apply_sdk_fixes()
     state = conversation_state or PerMemberConversationState(SqlStorage(session_factory(services.engine)))
-    return CompetencyAdapter(BotAuthentication(services.settings), state)
+    microsoft = microsoft or Microsoft()
+    return CompetencyAdapter(BotAuthentication(services.settings, microsoft.connectors, microsoft.user_tokens), state)
 
 
-def build_bot(services: Services, directory: AccountDirectory | None = None, policy: SendPolicy | None = None) -> BotParts:
+def build_bot(
+    services: Services,
+    directory: AccountDirectory | None = None,
+    policy: SendPolicy | None = None,
+    microsoft: Microsoft | None = None,
+    recognizer: Callable[..., Recognition] | None = None,
+) -> BotParts:
+    """The whole bot. `recognizer` replaces the intent recognizer (tests that pin the confirmation rule
+    at exact scores); production leaves it out."""
     settings = services.settings
     prepare_recognizer()  # once per process, before the first turn rather than during it
     http = None
+    microsoft = microsoft or Microsoft()
+    directory = directory or microsoft.directory
     if directory is None:
         http = aiohttp.ClientSession()
         directory = GraphAccountDirectory(http, settings.graph_url)
     conversation_state = PerMemberConversationState(SqlStorage(session_factory(services.engine)))
-    adapter = build_adapter(services, conversation_state)
+    adapter = build_adapter(services, conversation_state, microsoft)
     alerts = build_alerts(services, adapter, policy)
     assistant = Assistant(services.uows, services.clock, alerts_queued=alerts.wake)
     personal_chat = StoredPersonalChat(assistant, settings.microsoft_app_id or LOCAL_APP_ID, service_urls(settings))
-    dialog = MainDialog(assistant, directory, settings.oauth_connection_name, personal_chat)
+    dialog = MainDialog(assistant, directory, settings.oauth_connection_name, personal_chat, **({"recognizer": recognizer} if recognizer else {}))
     bot = CompetencyBot(assistant, conversation_state, dialog)
     return BotParts(assistant, conversation_state, adapter, bot, alerts, http)

@@ -67,11 +67,13 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
     """The SDK's authentication, with every connector client (replies and proactive sends) taken
     from one `ConnectorPool` instead of built anew for each turn (bot/connector/pool.py)."""
 
-    def __init__(self, settings: Settings, connectors: ConnectorPool | None = None):
+    def __init__(self, settings: Settings, connectors: ConnectorPool | None = None, user_tokens: UserTokenClient | None = None):
+        """`connectors` and `user_tokens` replace the Bot Connector and the token service (tests)."""
         signing_keys.install()
         super().__init__(sdk_configuration(settings))
         self.settings = settings
         self.connectors = connectors or ConnectorPool(connector_limits(settings))
+        self._user_tokens = user_tokens
         self._token_clients: dict[object, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
@@ -101,6 +103,8 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         """One client per app id, built once (the SDK builds one, with its msrest client, every turn)."""
+        if self._user_tokens is not None:
+            return self._user_tokens
         local = self.settings.local_mode and bool(self.settings.oauth_url)
         key = _LOCAL_TOKEN_CLIENT if local else _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity)
         client = self._token_clients.get(key)

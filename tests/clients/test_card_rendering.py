@@ -1,7 +1,7 @@
 """Every card the bot can send, parsed by the npm `adaptivecards` renderer (what Web Chat and Teams'
 web client build on) without a single warning, checked against the Adaptive Card 1.5 JSON Schema with
 Teams' `msteams` key allowed, and under the size Teams accepts. Cards are built from real evaluations
-of the demo dataset (tests/snapshots.py), in English and German."""
+of the demo dataset (imported by the real importer, tests/imported.py), in English and German."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from services.demo_dataset import CONTOSO_ID, FABRIKAM_ID, build_demo_dataset
 from services.domain.alert_causes import find_alert_causes
 from services.domain.organization import evaluate_organization
 from tests.clients.conftest import run_node
-from tests.snapshots import snapshot_from_dataset
+from tests.imported import imported_snapshot
 from tests.unit.test_cards import (
     CARD_LIMIT_BYTES,
     CARD_SCHEMA,
@@ -45,7 +45,7 @@ def alert_cards(language: str) -> list[tuple[str, dict[str, Any]]]:
     override ends within two weeks); and the busy organisation's."""
     dataset, catalog = build_demo_dataset(NOW), bundled_catalog()
     moments = [(CONTOSO_ID, NOW), (CONTOSO_ID, NOW + timedelta(days=2)), (FABRIKAM_ID, NOW + timedelta(days=50))]
-    evaluations = [evaluate_organization(snapshot_from_dataset(dataset, org), catalog, moment) for org, moment in moments]
+    evaluations = [evaluate_organization(imported_snapshot(dataset, org, NOW), catalog, moment) for org, moment in moments]
     evaluations.append(evaluate_organization(busy_snapshot(), catalog, NOW))
     built = []
     for evaluation in evaluations:

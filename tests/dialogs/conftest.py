@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 from services.importer import import_dataset
-from tests.harness import BotHarness, Person, utc
+from tests.harness import BotHarness, Person, running_bot, utc
 
 NOW = utc(2026, 11, 21, 12, 0)
 TENANT_A, TENANT_B = "tenant-a", "tenant-b"
@@ -73,7 +78,22 @@ def dataset() -> dict:
     }
 
 
+StartBot = Callable[..., Awaitable[BotHarness]]
+
+
 @pytest.fixture
-async def harness(engine, uows) -> BotHarness:
-    await import_dataset(uows, dataset(), NOW)
-    return BotHarness(engine, uows, NOW)
+async def start_bot(database_url: str, uows) -> AsyncIterator[StartBot]:
+    """`await start_bot(dataset, now)`: the dataset imported at `now`, then the whole bot built over
+    the test database by the composition root (tests/harness.py); every bot is closed afterwards."""
+    async with AsyncExitStack() as bots:
+
+        async def start(data: dict[str, Any], now: datetime, recognizer: Callable[..., Any] | None = None) -> BotHarness:
+            await import_dataset(uows, data, now)
+            return await bots.enter_async_context(running_bot(database_url, now, recognizer))
+
+        yield start
+
+
+@pytest.fixture
+async def harness(start_bot: StartBot) -> BotHarness:
+    return await start_bot(dataset(), NOW)

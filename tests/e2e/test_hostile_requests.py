@@ -14,6 +14,7 @@ import os
 import subprocess
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import jwt
@@ -27,9 +28,10 @@ from bot.bootstrap import open_services
 from bot.connector import signing_keys
 from bot.connector.signing_keys import KEYS
 from bot.hosting.app import create_app
+from dialogs.formatting import datetime_text
 from dialogs.messages import text
 from services.settings import Settings
-from tests.e2e.conftest import ANNA, JONAS, prepare_sign_in
+from tests.e2e.conftest import ANNA, JONAS, NOW, prepare_sign_in
 from tests.e2e.fakes import LoopbackServer, free_port
 from tests.e2e.test_serve_process import SETTINGS, command
 
@@ -145,7 +147,8 @@ async def test_a_verify_state_for_the_waiting_sign_in_completes_it(bot, teams, c
     response = await teams.post(bot.url, teams.activity(JONAS, None, type="invoke", name="signin/verifyState", value={"state": "123456"}))
 
     assert response.status == 200
-    assert connector.accepted(JONAS.conversation_id)[-1].text.startswith("Linked jonas@outlook.example.")
+    counts_from = datetime_text(NOW + timedelta(hours=24), "en")  # the demo catalog's visibility delay
+    assert connector.accepted(JONAS.conversation_id)[-1].text == text("en", "link_done", msa="jonas@outlook.example", counts_from=counts_from)
 
 
 @pytest.mark.parametrize("value", ["123456", None, {"state": 123456}], ids=["a-string", "none", "state-a-number"])

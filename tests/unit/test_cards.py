@@ -47,7 +47,7 @@ from services.domain.snapshot import Achievement, HeldLevel, Membership, MetricV
 from services.domain.what_if import Change, what_if
 from services.people import ExpiringAnswer, PeopleAnswer
 from services.standing import Designations, Specializations, membership_of, standing_of
-from tests.snapshots import snapshot_from_dataset
+from tests.imported import imported_snapshot
 
 PROJECT = Path(__file__).resolve().parents[2]
 CARD_SCHEMA = PROJECT / "docs" / "contract" / "adaptive-card-1.5.schema.json"
@@ -63,7 +63,7 @@ def bundled_catalog() -> Catalog:
 
 
 def demo_snapshot(organization_id: str, dataset: dict[str, Any] | None = None) -> OrganizationSnapshot:
-    return snapshot_from_dataset(dataset or build_demo_dataset(NOW), organization_id)
+    return imported_snapshot(dataset or build_demo_dataset(NOW), organization_id, NOW)
 
 
 def evaluate(organization_id: str, level: str | None = None, dataset: dict[str, Any] | None = None) -> OrganizationEvaluation:

@@ -12,13 +12,13 @@ from services.domain.people_names import match_people, narrowed_by_message
 from services.domain.roster import NoSlackLevel, build_roster
 from services.domain.snapshot import Membership, Person
 from tests.answers_dataset import CATALOG, NOW, ORG, dataset
-from tests.snapshots import snapshot_from_dataset
+from tests.imported import imported_snapshot
 
 CATALOG_PARSED = parse_catalog(CATALOG)
 
 
 def evaluation(snapshot=None, now: datetime = NOW):
-    return evaluate_organization(snapshot or snapshot_from_dataset(dataset(), ORG), CATALOG_PARSED, now)
+    return evaluate_organization(snapshot or imported_snapshot(dataset(), ORG, NOW), CATALOG_PARSED, now)
 
 
 def test_a_level_met_by_exactly_its_required_people_in_every_met_option_has_no_slack():
@@ -54,7 +54,7 @@ def test_expiring_keeps_counted_achievements_before_the_anniversary_and_within_t
 
 
 def test_without_a_membership_the_warning_days_alone_bound_what_expires_soon():
-    snapshot = dataclasses.replace(snapshot_from_dataset(dataset(), ORG), membership=None, held=())
+    snapshot = dataclasses.replace(imported_snapshot(dataset(), ORG, NOW), membership=None, held=())
 
     assert [e.code for e in expiring_achievements(evaluation(snapshot)).items] == ["AZ-104", "SC-200", "AZ-305"]
     later = datetime(2027, 1, 15, tzinfo=timezone.utc)  # Sam's AZ-104 has expired: it no longer counts
@@ -62,7 +62,7 @@ def test_without_a_membership_the_warning_days_alone_bound_what_expires_soon():
 
 
 def test_a_later_membership_does_not_widen_the_warning_days():
-    snapshot = dataclasses.replace(snapshot_from_dataset(dataset(), ORG), membership=Membership("silver", date(2028, 6, 30)))
+    snapshot = dataclasses.replace(imported_snapshot(dataset(), ORG, NOW), membership=Membership("silver", date(2028, 6, 30)))
 
     assert [e.code for e in expiring_achievements(evaluation(snapshot)).items] == ["AZ-104", "SC-200", "AZ-305"]
 

@@ -7,13 +7,13 @@ import pytest
 from services.domain.catalog import parse_catalog
 from services.domain.what_if import Change, ChangeNotApplicable, LevelChange, LevelState, MembershipState, OptionRef, apply_change, what_if
 from tests.answers_dataset import CATALOG, NOW, ORG, dataset
-from tests.snapshots import snapshot_from_dataset
+from tests.imported import imported_snapshot
 
 CATALOG_PARSED = parse_catalog(CATALOG)
 
 
 def run(change: Change):
-    return what_if(snapshot_from_dataset(dataset(), ORG), CATALOG_PARSED, change, NOW)
+    return what_if(imported_snapshot(dataset(), ORG, NOW), CATALOG_PARSED, change, NOW)
 
 
 def test_someone_earning_the_second_sc_200_opens_security_gold_and_makes_silver_safe_again():
@@ -48,14 +48,14 @@ def test_a_leaver_with_a_spare_option_closes_only_that_option():
 
 
 def test_a_credential_earned_counts_at_once_even_when_the_link_is_an_hour_old():
-    snapshot = snapshot_from_dataset(dataset(), ORG)
+    snapshot = imported_snapshot(dataset(), ORG, NOW)
     changed = apply_change(snapshot, CATALOG_PARSED, Change("earns", "u-nina", "SC-200"), NOW)
 
     result = what_if(snapshot, CATALOG_PARSED, Change("earns", "u-nina", "SC-200"), NOW)
 
     assert len(changed.achievements) == len(snapshot.achievements) + 1 and len(changed.links) == len(snapshot.links) + 1
     assert result.membership_after == MembershipState("gold", False)
-    assert snapshot == snapshot_from_dataset(dataset(), ORG)  # nothing of the real data changed
+    assert snapshot == imported_snapshot(dataset(), ORG, NOW, fresh=True)  # nothing of the real data changed
 
 
 def test_changes_that_change_nothing_say_so():
@@ -65,7 +65,7 @@ def test_changes_that_change_nothing_say_so():
 
 
 def test_an_unknown_person_or_a_credential_not_held_cannot_apply():
-    snapshot = snapshot_from_dataset(dataset(), ORG)
+    snapshot = imported_snapshot(dataset(), ORG, NOW)
     with pytest.raises(ChangeNotApplicable, match="unknown user 'u-nobody'"):
         apply_change(snapshot, CATALOG_PARSED, Change("leaves", "u-nobody"), NOW)
     with pytest.raises(ChangeNotApplicable, match="user 'u-ben' holds no SC-200"):
