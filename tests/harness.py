@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount, ResourceResponse, TokenResponse
 from botframework.connector.auth import ConnectorFactory, UserTokenClient
@@ -304,8 +305,9 @@ class BotHarness:
 
 
 def harness_settings(database_url: str) -> Settings:
-    """Local mode (no app id), no background alert scans: what `make run` runs, over the test database."""
-    return Settings(DATABASE_URL=database_url, MicrosoftAppId="", ALERT_SCAN_INTERVAL_SECONDS=0)
+    """Local mode (no app id), no background alert scans: what `make run` runs, over the test database;
+    replies may go to the fake Teams service URL (SERVICE_URL) as to loopback."""
+    return Settings(DATABASE_URL=database_url, MicrosoftAppId="", ALERT_SCAN_INTERVAL_SECONDS=0, ALLOWED_SERVICE_URL_HOSTS=urlsplit(SERVICE_URL).hostname)
 
 
 @asynccontextmanager
