@@ -287,12 +287,11 @@ class Stopwatch:
 
 def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     """Wrap the layers a progress turn passes through; returns how to undo the SQL hooks."""
-    from botframework.connector.aio.operations_async import ConversationsOperations
-
+    import bot.connector.wire
     import bot.hosting.app
     import bot.hosting.handler
     import bot.state.storage
-    import dialogs.main_dialog
+    import dialogs.cards.progress
     import services.assistant
     import services.progress
     from services.persistence.repository import Repository
@@ -304,8 +303,10 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
     watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
     watch.wrap(services.progress, "evaluate_organization", "evaluate (domain)")
-    watch.wrap(dialogs.main_dialog, "progress_reply", "render the card")
-    watch.wrap(ConversationsOperations, "reply_to_activity", "send the reply to the connector")
+    watch.wrap(dialogs.cards.progress.ProgressReplies, "__call__", "the card: rendered, or kept from this minute's rendering of the evaluation")
+    watch.wrap(dialogs.cards.progress, "progress_reply", "render the card (a new rendering)")
+    watch.wrap(bot.connector.wire.ActivityOperations, "reply_to_activity", "send the reply to the connector (here: with the fake connector's side, same loop)")
+    watch.wrap(bot.connector.wire, "activity_json", "  of which: serialize the activity (wire.py)")
 
     starts: dict[int, float] = {}
 
@@ -547,7 +548,7 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
     """The bot app in this process on loopback: `turns` sequential turns timed per layer; one turn under
     cProfile; the turn's synchronous CPU part (evaluation, card) under cProfile on its own; and the
     same turns again after `gc.freeze()`."""
-    import dialogs.main_dialog
+    import dialogs.cards.progress
     import services.progress
 
     out = io.StringIO()
@@ -580,7 +581,7 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
 
             cpu_profile = cProfile.Profile()  # enabled only inside the synchronous steps (whichever thread runs them)
             watch = Stopwatch()
-            for owner, name in ((services.progress, "evaluate_organization"), (dialogs.main_dialog, "progress_reply")):
+            for owner, name in ((services.progress, "evaluate_organization"), (dialogs.cards.progress, "progress_reply")):
                 original = getattr(owner, name)
 
                 def profiled(*args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
@@ -610,6 +611,10 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
               f"    event loop's own frames are left out. SQLAlchemy's greenlet switches confuse cProfile: time after a query may be\n"
               f"    charged to the wrong frame, and the evaluation runs in a worker thread (asyncio.to_thread), so see the next table ---\n")
     _top(out, stats, "cumulative time", 3, top)
+    cpu_profile.create_stats()
+    if not cpu_profile.stats:  # type: ignore[attr-defined]
+        out.write("--- the same turn's synchronous CPU part (evaluate_organization + progress_reply): neither ran, the cached evaluation and card answered ---\n")
+        return out.getvalue()
     stats = pstats.Stats(cpu_profile).stats  # type: ignore[attr-defined]
     out.write(f"--- cProfile of the same turn's synchronous CPU part (evaluate_organization + progress_reply): {sum(v[2] for v in stats.values()) * 1e3:.0f} ms ---\n")
     _top(out, stats, "cumulative time", 3, top)
