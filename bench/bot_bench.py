@@ -14,8 +14,14 @@
    process. Turns per second, latency percentiles and the server's peak RSS (/proc/PID/status VmHWM).
 3. The same for an echo bot on the same stack (this file's `--serve-echo` mode: `build_bot` with only
    the ActivityHandler swapped, `create_app`, CompetencyAdapter/CloudAdapter, the same connector),
-   and the ratio of the two.
-4. Where one turn's time goes, in this process: wall-clock time inside each layer (identify and
+   and the ratio of the two. Both servers run at once and their turns are driven in alternating
+   blocks (`--rounds`), so a busy minute of a shared machine falls on both; each server's CPU time
+   per turn (/proc/PID/stat, all threads) is printed too, a figure the machine's load moves less.
+4. Where the server's CPU goes under that load: each server once more, with a sampling profiler in
+   it (`Sampler`: the main thread's stack every millisecond of the process's CPU time), charged to
+   the layers of a turn (parse, identify, dialog state, recognition, card, send, the collector...)
+   and the library inside each, in CPU ms per turn, for both bots.
+5. Where one turn's time goes, in this process: wall-clock time inside each layer (identify and
    remember the member, dialog state read/write, snapshot load, evaluation, card rendering, the
    connector send, SQL statements), and a cProfile of one turn, top 15 by cumulative time.
 """
@@ -223,19 +229,37 @@ def is_echo(content_type: str | None, activity: dict) -> bool:
     return activity.get("text") == f"echo: {QUESTION}"
 
 
-async def measure_server(name: str, command: list[str], database_url: str, channel: TeamsChannel, admin: TeamsUser, args: argparse.Namespace,
-                         check: Callable[[str | None, dict], bool], workdir: Path) -> LoadResult:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = workdir / f"{name}.log"
-    with server_process(command, database_url, port, log) as process:
-        await wait_until_healthy(channel.session, url, process, log)
-        await drive(channel, url, admin, args.clients, args.warmup, check)
-        cpu = cpu_seconds_of(process.pid)
-        seconds, latencies, checked = await drive(channel, url, admin, args.clients, args.turns, check)
-        cpu = cpu_seconds_of(process.pid) - cpu
-        memory = memory_of(process.pid)
-    return LoadResult(name, args.turns, seconds, latencies, memory, checked, cpu)
+async def measure_servers(servers: list[tuple[str, list[str], Callable[[str | None, dict], bool]]], database_url: str, channel: TeamsChannel,
+                          admin: TeamsUser, args: argparse.Namespace, workdir: Path) -> list[LoadResult]:
+    """Both servers run at once (the idle one waits in epoll); after a warm-up each, their measured
+    turns are driven in `args.rounds` alternating blocks, so that both bots meet the same load of a
+    shared machine rather than one the quiet minute and the other the busy one."""
+    with contextlib.ExitStack() as stack:
+        running = []
+        for name, command, check in servers:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            log = workdir / f"{name}.log"
+            process = stack.enter_context(server_process(command, database_url, port, log))
+            await wait_until_healthy(channel.session, url, process, log)
+            running.append((name, url, process, check))
+        for _name, url, _process, check in running:
+            await drive(channel, url, admin, args.clients, args.warmup, check)
+        seconds: dict[str, float] = defaultdict(float)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        checked: dict[str, int] = defaultdict(int)
+        cpu: dict[str, float] = defaultdict(float)
+        block = -(-args.turns // args.rounds)
+        for start in range(0, args.turns, block):
+            for name, url, process, check in running:
+                cpu_before = cpu_seconds_of(process.pid)
+                took, waited, replies = await drive(channel, url, admin, args.clients, min(block, args.turns - start), check)
+                cpu[name] += cpu_seconds_of(process.pid) - cpu_before
+                seconds[name] += took
+                latencies[name] += waited
+                checked[name] += replies
+        return [LoadResult(name, args.turns, seconds[name], latencies[name], memory_of(process.pid), checked[name], cpu[name])
+                for name, _url, process, _check in running]
 
 
 # --- where one turn's time goes (in this process) ----------------------------------------------------
@@ -665,9 +689,8 @@ async def run_backend(args: argparse.Namespace, database_url: str, workdir: Path
     echo = [sys.executable, str(Path(__file__).resolve()), "--serve-echo"]
     async with FakeConnector() as connector, aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.clients * 2)) as session:
         channel = TeamsChannel(connector, session)
-        competency = await measure_server("competency bot", serve, database_url, channel, admin, args, is_progress_card, workdir)
+        competency, echoed = await measure_servers([("competency bot", serve, is_progress_card), ("echo bot", echo, is_echo)], database_url, channel, admin, args, workdir)
         print(describe(competency), flush=True)
-        echoed = await measure_server("echo bot", echo, database_url, channel, admin, args, is_echo, workdir)
         print(describe(echoed), flush=True)
         connections = len(connector.connections)
     print(f"TCP connections the fake connector accepted for {2 * (args.turns + args.warmup)} replies from the two servers: {connections}", flush=True)
@@ -698,6 +721,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         ("competency bot turns/s", lambda r: f"{r.competency.per_second:.1f}"),
         ("echo bot turns/s", lambda r: f"{r.echo.per_second:.1f}"),
         ("ratio competency/echo", lambda r: f"{r.ratio:.2f}"),
+        ("ratio of server CPU, echo/competency", lambda r: f"{r.echo.cpu_per_turn / r.competency.cpu_per_turn:.2f}"),
         ("competency p50 / p95 ms", lambda r: f"{r.competency.percentile(0.5) * 1e3:.0f} / {r.competency.percentile(0.95) * 1e3:.0f}"),
         ("echo p50 / p95 ms", lambda r: f"{r.echo.percentile(0.5) * 1e3:.0f} / {r.echo.percentile(0.95) * 1e3:.0f}"),
         ("competency server CPU ms/turn", lambda r: f"{r.competency.cpu_per_turn * 1e3:.2f}"),
@@ -721,6 +745,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--turns", type=int, default=200, help="measured turns per bot (default 200)")
     parser.add_argument("--warmup", type=int, default=24, help="warm-up turns per bot (default 24)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating blocks the measured turns of the two bots are driven in (default 3)")
     parser.add_argument("--profile-turns", type=int, default=20, help="sequential turns for the per-layer breakdown (default 20)")
     parser.add_argument("--serve-echo", action="store_true", help="child mode: serve the echo bot on HOST:PORT from the environment")
     parser.add_argument("--serve-sampled", type=Path, help="child mode: serve the bot (or with --echo the echo bot) with the sampling profiler, samples to this file")
