@@ -3,6 +3,7 @@ required with a progress bar (SPEC 1, R1-R3, R9, R11)."""
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from datetime import tzinfo
 
@@ -11,7 +12,7 @@ from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
 from services.domain.catalog import Level
-from services.domain.evaluation import CompetencyResult, LevelResult
+from services.domain.evaluation import Assessment, CompetencyResult, LevelResult
 from services.domain.organization import OrganizationEvaluation
 from services.domain.requirements import RequirementResult
 from services.domain.upgrades import best_option
@@ -110,22 +111,22 @@ class ProgressReplies:
     (services/progress.py), as of the turn's moment; the card's only words that follow the moment are
     its "as of" line, to the minute. So the same (evaluation, level, language, zone, that line) gets
     the same reply (shared: its card is read, never changed), and a new evaluation, another minute or
-    another reader renders anew. The evaluation is told apart by its assessment, kept here alive so
-    that its id stays its own."""
+    another reader renders anew. The evaluation is told apart by its assessment, held weakly: a kept
+    reply never keeps a large organisation's evaluation alive after the evaluation cache let it go."""
 
     def __init__(self, size: int = 32):
         self.size = size
-        self._replies: OrderedDict[tuple[int, Level, str, tzinfo | None, str], tuple[object, Reply]] = OrderedDict()
+        self._replies: OrderedDict[tuple[int, Level, str, tzinfo | None, str], tuple[weakref.ref[Assessment], Reply]] = OrderedDict()
 
     def __call__(self, evaluation: OrganizationEvaluation, level: Level, language: str, zone: tzinfo | None = None) -> Reply:
         assessment = evaluation.assessment
         key = (id(assessment), level, language, zone, formatting.datetime_text(evaluation.moment, language, zone))
         found = self._replies.get(key)
-        if found is not None and found[0] is assessment:
+        if found is not None and found[0]() is assessment:
             self._replies.move_to_end(key)
             return found[1]
         reply = progress_reply(evaluation, level, language, zone)
-        self._replies[key] = (assessment, reply)
+        self._replies[key] = (weakref.ref(assessment), reply)
         while len(self._replies) > self.size:
             self._replies.popitem(last=False)
         return reply

@@ -27,7 +27,7 @@ class Colour(enum.Enum):
     RED = "red"
 
 
-class Shade(str, enum.Enum):
+class Shade(enum.StrEnum):
     DARK = "dark"
 
 
@@ -69,7 +69,7 @@ def test_models_dates_enums_tuples_and_subclasses_are_left_to_msrest():
             Attachment(content_type="x", content={"when": moment}),
             Attachment(content_type="x", content={"enum": Colour.RED, "str enum": Shade.DARK}),
             Attachment(content_type="x", content={"tuple": ("a", "b"), "ordered": OrderedDict(a=1)}),
-            Attachment(content_type="x", content={True: "a bool key", 1: "an int key"}),
+            Attachment(content_type="x", content={True: "a bool key", 2: "an int key"}),
             Attachment(content_type=ADAPTIVE, content={"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "ünïcödé", "n": 1.5}]}),
             Attachment(content_type="x", content=[]),
             Attachment(content_type="x", content="just a string"),

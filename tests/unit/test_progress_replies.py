@@ -4,6 +4,8 @@ minute is the card `progress_reply` renders at that moment."""
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,3 +64,15 @@ def test_it_keeps_at_most_its_size():
 
     assert len(replies._replies) == 2
     assert replies(evaluations[0], "gold", "en") == progress_reply(evaluations[0], "gold", "en")
+
+
+def test_a_kept_reply_does_not_keep_its_evaluation_alive():
+    replies = ProgressReplies()
+    evaluation = evaluate(CONTOSO_ID)
+    replies(evaluation, "gold", "en")
+    assessment = weakref.ref(evaluation.assessment)
+
+    del evaluation
+    gc.collect()
+
+    assert assessment() is None
