@@ -316,8 +316,10 @@ class Stopwatch:
 
 
 def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
-    """Wrap the layers a progress turn passes through; returns how to undo the SQL hooks."""
-    import bot.connector.wire
+    """Wrap the layers a progress turn passes through; returns how to undo the SQL hooks. A layer the
+    code at hand does not have (an older checkout, measured for a before/after) is left out."""
+    import importlib
+
     import bot.hosting.app
     import bot.hosting.handler
     import bot.state.storage
@@ -333,10 +335,22 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
     watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
     watch.wrap(services.progress, "evaluate_organization", "evaluate (domain)")
-    watch.wrap(dialogs.cards.progress.ProgressReplies, "__call__", "the card: rendered, or kept from this minute's rendering of the evaluation")
-    watch.wrap(dialogs.cards.progress, "progress_reply", "render the card (a new rendering)")
-    watch.wrap(bot.connector.wire.ActivityOperations, "reply_to_activity", "send the reply to the connector (here: with the fake connector's side, same loop)")
-    watch.wrap(bot.connector.wire, "activity_json", "  of which: serialize the activity (wire.py)")
+    import dialogs.main_dialog
+
+    # where the dialog finds it: its own import before the rendering was kept, the module's since
+    renderer = dialogs.main_dialog if hasattr(dialogs.main_dialog, "progress_reply") else dialogs.cards.progress
+    watch.wrap(renderer, "progress_reply", "render the card (a new rendering)")
+    if hasattr(dialogs.cards.progress, "ProgressReplies"):
+        watch.wrap(dialogs.cards.progress.ProgressReplies, "__call__", "the card: rendered, or kept from this minute's rendering of the evaluation")
+    try:
+        wire = importlib.import_module("bot.connector.wire")
+    except ImportError:  # before replies were serialized by bot/connector/wire.py
+        from botframework.connector.aio.operations_async import ConversationsOperations
+
+        watch.wrap(ConversationsOperations, "reply_to_activity", "send the reply to the connector (here: with the fake connector's side, same loop)")
+    else:
+        watch.wrap(wire.ActivityOperations, "reply_to_activity", "send the reply to the connector (here: with the fake connector's side, same loop)")
+        watch.wrap(wire, "activity_json", "  of which: serialize the activity (wire.py)")
 
     starts: dict[int, float] = {}
 
@@ -579,6 +593,7 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
     cProfile; the turn's synchronous CPU part (evaluation, card) under cProfile on its own; and the
     same turns again after `gc.freeze()`."""
     import dialogs.cards.progress
+    import dialogs.main_dialog
     import services.progress
 
     out = io.StringIO()
@@ -611,7 +626,8 @@ async def profile_turns(database_url: str, admin: TeamsUser, turns: int, top: in
 
             cpu_profile = cProfile.Profile()  # enabled only inside the synchronous steps (whichever thread runs them)
             watch = Stopwatch()
-            for owner, name in ((services.progress, "evaluate_organization"), (dialogs.cards.progress, "progress_reply")):
+            renderer = dialogs.main_dialog if hasattr(dialogs.main_dialog, "progress_reply") else dialogs.cards.progress
+            for owner, name in ((services.progress, "evaluate_organization"), (renderer, "progress_reply")):
                 original = getattr(owner, name)
 
                 def profiled(*args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
