@@ -22,7 +22,6 @@ from dialogs.cards import (
     membership_reply,
     people_reply,
     person_choice_reply,
-    progress_reply,
     renewal_reply,
     specializations_reply,
     upgrade_reply,
@@ -31,6 +30,7 @@ from dialogs.cards import (
 from dialogs.cards.greeting import is_thanks
 from dialogs.cards.naming import credential_name
 from dialogs.cards.phrases import Phrasebook
+from dialogs.cards.progress import ProgressReplies
 from dialogs.confirmation import CONFIRM_BELOW, confirmation_activity, is_yes_or_no
 from dialogs.entities import EntityLexicon
 from dialogs.interruptible_dialog import InterruptibleDialog
@@ -122,6 +122,7 @@ class MainDialog(InterruptibleDialog):
         self.assistant = assistant
         self.personal_chat = personal_chat
         self.recognizer = recognizer  # (text, locale, lexicon) → Recognition; also reads interruptions
+        self.progress_replies = ProgressReplies()  # one rendering per cached evaluation and minute
         self.add_dialog(LinkMsaDialog(assistant, directory, connection_name))
         self.add_dialog(TextPrompt(CONFIRM_PROMPT, is_yes_or_no))
         self.add_dialog(WaterfallDialog("main", [self.route, self.resume]))
@@ -209,7 +210,7 @@ class MainDialog(InterruptibleDialog):
             evaluation = await self.assistant.progress(organization, recognition.level)
             membership = evaluation.snapshot.membership
             level = recognition.level or next_level(membership.level if membership else None)
-            return progress_reply(evaluation, level, lang, where)
+            return self.progress_replies(evaluation, level, lang, where)
         if intent == "upgrade_options":
             return upgrade_reply(await self.assistant.progress(organization, recognition.level), lang, where)
         if intent == "renewal_status":

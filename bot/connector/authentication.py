@@ -19,6 +19,7 @@ from botframework.connector.auth._user_token_client_impl import _UserTokenClient
 from bot.connector import signing_keys
 from bot.connector.pool import ConnectorLimits, ConnectorPool
 from bot.connector.signing_keys import SigningKeysUnavailable
+from bot.connector.token_client import off_the_loop
 from services.settings import Settings
 
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"  # any fixed id: the token client needs one to sign state
@@ -102,7 +103,8 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
             raise PermissionError(f"the token does not verify ({type(exc).__name__})") from None
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        """One client per app id, built once (the SDK builds one, with its msrest client, every turn)."""
+        """One client per app id, built once (the SDK builds one, with its msrest client, every turn),
+        fetching its app token in a worker thread (bot/connector/token_client.py)."""
         if self._user_tokens is not None:
             return self._user_tokens
         local = self.settings.local_mode and bool(self.settings.oauth_url)
@@ -113,5 +115,5 @@ class BotAuthentication(ConfigurationBotFrameworkAuthentication):
                 client = _UserTokenClientImpl(LOCAL_APP_ID, MicrosoftAppCredentials.empty(), self.settings.oauth_url)
             else:
                 client = await super().create_user_token_client(claims_identity)
-            self._token_clients[key] = client
+            self._token_clients[key] = client = off_the_loop(client)
         return client

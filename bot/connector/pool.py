@@ -42,6 +42,8 @@ from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_requests import AsyncRequestsClientResponse
 from msrest.universal_http.requests import RequestsHTTPSender
 
+from bot.connector.wire import ActivityOperations
+
 logger = logging.getLogger(__name__)
 
 
@@ -172,6 +174,7 @@ class ConnectorPool:
             host = self._hosts[name] = _Host(parts.netloc, self.limits.per_host)
         config = client._client.config
         sender = _HostSender(config, host, config.credentials, self.limits)
+        client.conversations = ActivityOperations(client._client, client.config, client._serialize, client._deserialize)  # replies serialized once (wire.py)
         # msrest's default pipeline, less its credentials policy (the sender sets the token per request)
         config.pipeline = AsyncPipeline([config.user_agent_policy, RawDeserializer(), config.http_logger_policy], AsyncPipelineRequestsHTTPSender(sender))  # type: ignore[arg-type]  # msrest types the driver as its own class; _HostSender is the same duck
         return sender

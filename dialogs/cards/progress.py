@@ -3,13 +3,16 @@ required with a progress bar (SPEC 1, R1-R3, R9, R11)."""
 
 from __future__ import annotations
 
+import weakref
+from collections import OrderedDict
 from datetime import tzinfo
 
+from dialogs import formatting
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
 from services.domain.catalog import Level
-from services.domain.evaluation import CompetencyResult, LevelResult
+from services.domain.evaluation import Assessment, CompetencyResult, LevelResult
 from services.domain.organization import OrganizationEvaluation
 from services.domain.requirements import RequirementResult
 from services.domain.upgrades import best_option
@@ -101,3 +104,29 @@ def progress_reply(evaluation: OrganizationEvaluation, level: Level, language: s
     other: Level = "gold" if level == "silver" else "silver"
     reply.action(words.say("button_progress_level", level=words.level(other)), {"intent": "org_progress", "level": other})
     return reply.build()
+
+
+class ProgressReplies:
+    """`progress_reply`, rendered once per cached evaluation. A turn's evaluation is the cached one
+    (services/progress.py), as of the turn's moment; the card's only words that follow the moment are
+    its "as of" line, to the minute. So the same (evaluation, level, language, zone, that line) gets
+    the same reply (shared: its card is read, never changed), and a new evaluation, another minute or
+    another reader renders anew. The evaluation is told apart by its assessment, held weakly: a kept
+    reply never keeps a large organisation's evaluation alive after the evaluation cache let it go."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._replies: OrderedDict[tuple[int, Level, str, tzinfo | None, str], tuple[weakref.ref[Assessment], Reply]] = OrderedDict()
+
+    def __call__(self, evaluation: OrganizationEvaluation, level: Level, language: str, zone: tzinfo | None = None) -> Reply:
+        assessment = evaluation.assessment
+        key = (id(assessment), level, language, zone, formatting.datetime_text(evaluation.moment, language, zone))
+        found = self._replies.get(key)
+        if found is not None and found[0]() is assessment:
+            self._replies.move_to_end(key)
+            return found[1]
+        reply = progress_reply(evaluation, level, language, zone)
+        self._replies[key] = (weakref.ref(assessment), reply)
+        while len(self._replies) > self.size:
+            self._replies.popitem(last=False)
+        return reply

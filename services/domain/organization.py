@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
 from services.domain.catalog import Catalog, Level
 from services.domain.designations import DesignationScore, score_designation
@@ -29,9 +28,11 @@ class OrganizationEvaluation:
     def moment(self) -> datetime:
         return self.as_of or self.assessment.moment
 
-    @cached_property
+    @property
     def people_names(self) -> dict[str, str]:
-        return {p.id: p.display_name for p in self.snapshot.people}
+        """Kept on the snapshot: a cached evaluation answers each later moment as a copy of itself
+        (`as_of`), and every copy would build the names of all its people again."""
+        return self.snapshot.people_names
 
 
 def evaluate_organization(

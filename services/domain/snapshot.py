@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
 from typing import Literal
 
 from services.domain.catalog import Level, Market
@@ -135,6 +136,11 @@ class OrganizationSnapshot:
     metrics: tuple[MetricValue, ...] = ()
     overrides: tuple[Override, ...] = ()
     specializations: tuple[SpecializationStatus, ...] = ()
+
+    @cached_property
+    def people_names(self) -> dict[str, str]:
+        """Display names by person id (read, never changed: every evaluation of the snapshot shares it)."""
+        return {p.id: p.display_name for p in self.people}
 
     def held_level(self, competency_id: str, moment: datetime) -> Level | None:
         """R9: a held level is shown until the membership expires, whatever happens meanwhile."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,7 +81,10 @@ class ConversationRepository:
         """One statement for everything a turn needs before the dialog runs: the member, the stored
         conversation reference, the organisation's data stamp (for the evaluation cache) and, when a
         key is given, the conversation's dialog state."""
-        found = (await self._session.execute(_meeting_query(tenant_id, aad_object_id, conversation_id, state_key))).first()
+        parameters = {"tenant_id": tenant_id, "aad_object_id": aad_object_id, "conversation_id": conversation_id}
+        if state_key is not None:
+            parameters["state_key"] = state_key
+        found = (await self._session.execute(_MEETING[state_key is not None], parameters)).first()
         if found is None:
             return None
         user = UserRecord(found.id, found.organization_id, found.display_name, frozenset(found.roles.split(",")), found.locale, found.aad_object_id, found.upn)
@@ -162,7 +165,10 @@ class ConversationRepository:
             row.alerts_muted, row.updated_at = muted, now
 
 
-def _meeting_query(tenant_id: str, aad_object_id: str, conversation_id: str, state_key: str | None) -> Select:
+def _meeting_query(with_state: bool) -> Select:
+    """The statement, built once per shape: building it (and its cache key) for every turn cost more
+    CPU than the database spends answering it. Parameters: tenant_id, aad_object_id,
+    conversation_id and, `with_state`, state_key."""
     version = select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == UserRow.organization_id).scalar_subquery()
     catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
     columns = [
@@ -171,14 +177,17 @@ def _meeting_query(tenant_id: str, aad_object_id: str, conversation_id: str, sta
         _STORED.time_zone.label("stored_time_zone"),
         _STORED.updated_at, _STORED.dead_at, version.label("data_version"), catalog_id.label("catalog_id"),
     ]
-    if state_key is not None:
-        state = select(BotStateRow.document, BotStateRow.e_tag).where(BotStateRow.key == state_key)
+    if with_state:
+        state = select(BotStateRow.document, BotStateRow.e_tag).where(BotStateRow.key == bindparam("state_key"))
         columns += [state.with_only_columns(BotStateRow.document).scalar_subquery().label("state_document"),
                     state.with_only_columns(BotStateRow.e_tag).scalar_subquery().label("state_e_tag")]
     return (
         select(*columns)
         .join(OrganizationRow, OrganizationRow.id == UserRow.organization_id)
-        .outerjoin(_STORED, and_(_STORED.user_id == UserRow.id, _STORED.conversation_id == conversation_id))
-        .where(OrganizationRow.tenant_id == tenant_id, UserRow.aad_object_id == aad_object_id)
+        .outerjoin(_STORED, and_(_STORED.user_id == UserRow.id, _STORED.conversation_id == bindparam("conversation_id")))
+        .where(OrganizationRow.tenant_id == bindparam("tenant_id"), UserRow.aad_object_id == bindparam("aad_object_id"))
         .limit(1)
     )
+
+
+_MEETING = {with_state: _meeting_query(with_state) for with_state in (False, True)}

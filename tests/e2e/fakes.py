@@ -206,6 +206,7 @@ class TokenCall:
     method: str
     path: str
     query: dict[str, str]
+    authorization: str | None = None  # the bot's app token, when it has one
 
 
 class FakeTokenService(LoopbackServer):
@@ -255,7 +256,7 @@ class FakeTokenService(LoopbackServer):
 
     def _record(self, request: web.Request) -> dict[str, str]:
         query = dict(request.query)
-        self.calls.append(TokenCall(request.method, request.path, query))
+        self.calls.append(TokenCall(request.method, request.path, query, request.headers.get("Authorization")))
         return query
 
     @staticmethod

@@ -1,0 +1,113 @@
+"""bot/connector/wire.py must send exactly the JSON msrest would, only without walking a card twice."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections import OrderedDict
+from datetime import datetime, timezone
+
+import pytest
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.schema import Activity, Attachment, ChannelAccount, ConversationAccount, Entity, HeroCard, Mention
+from botframework.connector import models
+from msrest.serialization import Serializer
+
+from bot.connector.sdk_fixes import apply_sdk_fixes
+from bot.connector.wire import activity_json, is_plain_json
+from dialogs.turn import reply_activity
+from tests.clients.test_card_rendering import alert_cards
+from tests.unit.test_cards import all_replies
+
+CONNECTOR_MODELS = {name: kind for name, kind in vars(models).items() if isinstance(kind, type)}
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+class Shade(enum.StrEnum):
+    DARK = "dark"
+
+
+def addressed(activity: Activity) -> Activity:
+    """As botbuilder sends it: addressed to a conversation, from the bot to a user."""
+    activity.conversation = ConversationAccount(id="a:1", conversation_type="personal", tenant_id="tenant")
+    activity.from_property = ChannelAccount(id="28:bot", name="Bot")
+    activity.recipient = ChannelAccount(id="29:user", aad_object_id="aad")
+    activity.service_url, activity.channel_id, activity.reply_to_id = "https://smba.example/", "msteams", "f:1"
+    return activity
+
+
+def both_ways(activity: Activity) -> tuple[object, object]:
+    """What msrest + `json.dumps` send, and what `activity_json` sends, each read back."""
+    apply_sdk_fixes()
+    serializer = Serializer(CONNECTOR_MODELS)
+    return json.loads(json.dumps(serializer.body(activity, "Activity"))), json.loads(activity_json(serializer, activity))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_card_the_bot_sends_goes_out_as_msrest_would_send_it(language: str):
+    activities = [(name, addressed(reply_activity(reply))) for name, reply in all_replies(language)]
+    activities += [(name, addressed(Activity(type="message", attachments=[Attachment(content_type=ADAPTIVE, content=card)])))
+                   for name, card in alert_cards(language)]
+
+    for name, activity in activities:
+        sent, fast = both_ways(activity)
+        assert fast == sent, name
+    assert len(activities) > 40
+
+
+def test_models_dates_enums_tuples_and_subclasses_are_left_to_msrest():
+    moment = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
+    activity = addressed(Activity(
+        type="message",
+        text="see the cards",
+        attachments=[
+            CardFactory.hero_card(HeroCard(title="a model")),
+            Attachment(content_type="x", content={"when": moment}),
+            Attachment(content_type="x", content={"enum": Colour.RED, "str enum": Shade.DARK}),
+            Attachment(content_type="x", content={"tuple": ("a", "b"), "ordered": OrderedDict(a=1)}),
+            Attachment(content_type="x", content={True: "a bool key", 2: "an int key"}),
+            Attachment(content_type=ADAPTIVE, content={"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "ünïcödé", "n": 1.5}]}),
+            Attachment(content_type="x", content=[]),
+            Attachment(content_type="x", content="just a string"),
+        ],
+        entities=[Mention(mentioned=ChannelAccount(id="29:user", name="Ann"), text="<at>Ann</at>", type="mention"), Entity(type="clientInfo")],
+        channel_data={"tenant": {"id": "tenant"}, "notification": {"alert": True}},
+        value={"when": moment},
+    ))
+
+    sent, fast = both_ways(activity)
+
+    assert fast == sent
+    assert sent["attachments"][1]["content"]["when"] == "2026-11-21T12:00:00.000Z"  # msrest's date format, kept
+    assert sent["attachments"][3]["content"]["tuple"] == "('a', 'b')"  # msrest's own way with a tuple, kept
+    assert sent["attachments"][5]["content"]["body"][0]["text"] == "ünïcödé"
+
+
+def test_a_text_message_and_an_empty_channel_data_go_out_as_msrest_would_send_them():
+    for activity in (MessageFactory.text("hello"), Activity(type="message", text="x", channel_data={}, value=[])):
+        sent, fast = both_ways(addressed(activity))
+        assert fast == sent
+
+
+def test_the_activity_is_left_as_it_was():
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "hi"}]}
+    activity = addressed(Activity(type="message", attachments=[Attachment(content_type=ADAPTIVE, content=card)], channel_data={"a": 1}))
+    before = activity.as_dict()
+
+    both_ways(activity)
+
+    assert activity.as_dict() == before
+    assert activity.attachments[0].content is card
+
+
+def test_plain_json_means_exactly_the_json_types():
+    assert is_plain_json({"a": [1, 2.5, "x", True, None, {"b": []}]})
+    assert not is_plain_json({"a": (1, 2)})
+    assert not is_plain_json({1: "x"})
+    assert not is_plain_json([OrderedDict()])
+    assert not is_plain_json({"a": Shade.DARK})
+    assert not is_plain_json({"a": {1, 2}})
