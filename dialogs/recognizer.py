@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
-from dialogs.intent_model import MIN_PROBABILITY, trained_model
+from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 from services.domain.catalog import Level
 
@@ -498,12 +498,18 @@ def prepare() -> None:
     entity_lexicon()
 
 
-def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
-    """Intent, confidence, entities and language of one user message.
+class _Analysis(NamedTuple):
+    tokens: list[str]
+    intent: str  # the best pattern's intent, "none" when no pattern matched
+    score: float  # its score, before the threshold
+    level: Level | None
+    language: str
+    found: tuple[str | None, str | None, str | None]  # competency, credential, person
 
-    ``lexicon`` holds the active catalog's competencies and credentials (``entity_lexicon(catalog)``);
-    without one, the bundled catalog's is used.
-    """
+
+def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> _Analysis | Recognition:
+    """Steps 1-4: the rules' best intent and score before the threshold and the learned model, or a
+    final Recognition when the text decides alone (a lone "?")."""
     # A question is asked in its first sentences; reading further would only let one long message hold
     # the event loop (28 KB of short words took 0.3–1.5 s). The work stays linear below the bound.
     text = (text or "")[:RECOGNIZED_CHARACTERS]
@@ -566,15 +572,44 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
                 score *= 0.75
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
-    found = (entities.competency, entities.credential, person)
-    if best_score < THRESHOLD and tokens:
-        guess, probability = trained_model().predict(tokens)
-        if guess != "none" and probability >= MIN_PROBABILITY:  # the learned fallback, never above 0.65
-            score = THRESHOLD + 0.15 * (probability - MIN_PROBABILITY) / (1 - MIN_PROBABILITY)
-            return Recognition(guess, round(score, 3), level, language, *found)
-    if best_score < THRESHOLD:
-        return Recognition("none", round(1.0 - best_score, 3), level, language, *found)
-    return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)
+    return _Analysis(tokens, best_intent, best_score, level, language,
+                     (entities.competency, entities.credential, person))
+
+
+def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
+    """Intent, confidence, entities and language of one user message.
+
+    ``lexicon`` holds the active catalog's competencies and credentials (``entity_lexicon(catalog)``);
+    without one, the bundled catalog's is used.
+    """
+    analysis = rules(text, locale, lexicon)
+    if isinstance(analysis, Recognition):
+        return analysis
+    tokens, best_intent, best_score, level, language, found = analysis
+    guess, margin = trained_model().predict(tokens) if tokens and best_score < max(THRESHOLD, OVERRULE_BELOW) else ("none", 0.0)
+    intent, by_model = decide(best_intent, best_score, guess, margin)
+    if by_model:  # the learned model's guess, scored 0.5-0.65: below the interrupting and confirming scores
+        return Recognition(intent, round(THRESHOLD + 0.15 * min(1.0, margin / 2), 3), level, language, *found)
+    if intent == "none":
+        return Recognition("none", round(1.0 - min(best_score, THRESHOLD), 3), level, language, *found)
+    return Recognition(intent, round(min(best_score, 1.0), 3), level, language, *found)
+
+
+def decide(rule_intent: str, rule_score: float, guess: str, margin: float, min_margin: float = MIN_MARGIN,
+           overrule_below: float = OVERRULE_BELOW, overrule_margin: float = OVERRULE_MARGIN) -> tuple[str, bool]:
+    """Rules and model combined by confidence: the intent, and whether the model decided it.
+
+    Rules at or above THRESHOLD decide, unless they score below ``overrule_below`` and the model's
+    different guess leads its runner-up by ``overrule_margin``. Below THRESHOLD the model's guess is
+    taken when it leads by ``min_margin``; otherwise none.
+    """
+    if rule_score >= THRESHOLD:
+        if rule_score < overrule_below and guess != rule_intent and margin >= overrule_margin:
+            return guess, guess != "none"
+        return rule_intent, False
+    if guess != "none" and margin >= min_margin:
+        return guess, True
+    return "none", False
 
 
 def operations(lexicon: EntityLexicon | None = None) -> int:
