@@ -29,8 +29,9 @@ MAX_TOKEN = 30
 MAX_TOKENS = 200
 # Chosen by 5-fold cross-validation over whole training families (tools/build_intent_model.py):
 MIN_MARGIN = 0.5  # rules say none: the model's guess is taken when it leads the runner-up by this
-OVERRULE_BELOW = 0.6  # rules unsure (score below this): the model may overrule them …
-OVERRULE_MARGIN = 0.5  # … when its guess leads by this
+OVERRULE_BELOW = 0.8  # rules unsure (score below this): the model may overrule them …
+OVERRULE_MARGIN = 1.0  # … when its guess leads by this
+OVERRULE_TO_NONE = True  # … even when the guess is none
 EPOCHS = 12
 MARGIN = 1.0  # training: a row is learned from until its intent leads every other by this
 
@@ -131,4 +132,4 @@ def trained_model() -> LinearModel:
     return _MODEL[0]
 
 
-__all__ = ["LinearModel", "MIN_MARGIN", "OVERRULE_BELOW", "OVERRULE_MARGIN", "features", "trained_model"]
+__all__ = ["LinearModel", "MIN_MARGIN", "OVERRULE_BELOW", "OVERRULE_MARGIN", "OVERRULE_TO_NONE", "features", "trained_model"]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
-from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, trained_model
+from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 from services.domain.catalog import Level
 
@@ -596,15 +596,18 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
 
 
 def decide(rule_intent: str, rule_score: float, guess: str, margin: float, min_margin: float = MIN_MARGIN,
-           overrule_below: float = OVERRULE_BELOW, overrule_margin: float = OVERRULE_MARGIN) -> tuple[str, bool]:
+           overrule_below: float = OVERRULE_BELOW, overrule_margin: float = OVERRULE_MARGIN,
+           overrule_to_none: bool = OVERRULE_TO_NONE) -> tuple[str, bool]:
     """Rules and model combined by confidence: the intent, and whether the model decided it.
 
     Rules at or above THRESHOLD decide, unless they score below ``overrule_below`` and the model's
-    different guess leads its runner-up by ``overrule_margin``. Below THRESHOLD the model's guess is
+    different guess leads its runner-up by ``overrule_margin`` (a guess of none only with
+    ``overrule_to_none``). Below THRESHOLD the model's guess is
     taken when it leads by ``min_margin``; otherwise none.
     """
     if rule_score >= THRESHOLD:
-        if rule_score < overrule_below and guess != rule_intent and margin >= overrule_margin:
+        if (rule_score < overrule_below and guess != rule_intent and margin >= overrule_margin
+                and (overrule_to_none or guess != "none")):
             return guess, guess != "none"
         return rule_intent, False
     if guess != "none" and margin >= min_margin:

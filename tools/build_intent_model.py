@@ -63,18 +63,18 @@ def cross_validate() -> None:
     rules_alone = sum(g[1] == (g[2] if g[3] >= 0.5 else "none") for g in guesses) / n
     print(f"{n} training rows in {FOLDS} folds: rules alone {rules_alone:.3f}, model alone {model_alone:.3f}")
     results = []
-    for min_margin, below, over in product((0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (0.0, 0.6, 0.7, 0.8, 0.9, 1.01),
+    for to_none, min_margin, below, over in product((False, True), (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (0.0, 0.6, 0.7, 0.8, 0.9, 1.01),
                                            (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)):
-        got = [(g[1], decide(g[2], g[3], g[4], g[5], min_margin, below, over)[0]) for g in guesses]
+        got = [(g[1], decide(g[2], g[3], g[4], g[5], min_margin, below, over, to_none)[0]) for g in guesses]
         accuracy = sum(e == o for e, o in got) / n
         recall = Counter(e for e, o in got if e == o)
         total = Counter(e for e, _ in got)
         worst = min(recall[i] / total[i] for i in total)
-        results.append((round(accuracy, 4), round(worst, 3), -below, -over, -min_margin))
+        results.append((round(accuracy, 4), round(worst, 3), -below, -over, -min_margin, not to_none))
     results.sort(reverse=True)
-    print("accuracy  worst recall  min_margin  overrule_below  overrule_margin")
-    for accuracy, worst, below, over, min_margin in results[:15]:
-        print(f"{accuracy:8.4f}  {worst:12.3f}  {-min_margin:10}  {-below:14}  {-over:15}")
+    print("accuracy  worst recall  min_margin  overrule_below  overrule_margin  overrule_to_none")
+    for accuracy, worst, below, over, min_margin, not_to_none in results[:15]:
+        print(f"{accuracy:8.4f}  {worst:12.3f}  {-min_margin:10}  {-below:14}  {-over:15}  {not not_to_none}")
 
 
 def build() -> None:
