@@ -28,19 +28,20 @@ WEIGHTS = DATA / "intent-model.tsv"
 MAX_TOKEN = 30
 MAX_TOKENS = 200
 # Chosen by 5-fold cross-validation over whole training families (tools/build_intent_model.py):
-MIN_MARGIN = 0.5  # rules say none: the model's guess is taken when it leads the runner-up by this
+MIN_MARGIN = 0.0  # rules say none: the model's guess is taken when it leads the runner-up by this
 OVERRULE_BELOW = 0.8  # rules unsure (score below this): the model may overrule them …
-OVERRULE_MARGIN = 1.0  # … when its guess leads by this
+OVERRULE_MARGIN = 0.0  # … when its guess leads by this
 OVERRULE_TO_NONE = True  # … even when the guess is none
 EPOCHS = 12
 MARGIN = 1.0  # training: a row is learned from until its intent leads every other by this
 
 
-def features(tokens: list[str]) -> set[str]:
-    """Stemmed words, stemmed word pairs and the 3- and 4-letter pieces of each word (with its edges)."""
+def features(tokens: list[str], evidence: Iterable[str] = ()) -> set[str]:
+    """Stemmed words, stemmed word pairs, the 3- and 4-letter pieces of each word (with its edges), and
+    what the rules saw (``evidence``: the concepts found and the best pattern's intent and score band)."""
     tokens = [t[:MAX_TOKEN] for t in tokens[:MAX_TOKENS]]
     stems = [stem(t) for t in tokens]
-    found = {"w:" + s for s in stems} | {"b:" + a + "_" + b for a, b in pairwise(stems)}
+    found = {"w:" + s for s in stems} | {"b:" + a + "_" + b for a, b in pairwise(stems)} | set(evidence)
     for token in tokens:
         edged = f"<{token}>"
         for n in (3, 4):
@@ -54,9 +55,10 @@ class LinearModel:
         self._weights = weights
 
     @classmethod
-    def train(cls, examples: Iterable[tuple[list[str], str]], epochs: int = EPOCHS, seed: str = "w11") -> LinearModel:
-        """Averaged multi-class perceptron with a margin; deterministic for a given seed."""
-        rows = [(sorted(features(tokens)), intent) for tokens, intent in examples]
+    def train(cls, examples: Iterable[tuple[list[str], list[str], str]], epochs: int = EPOCHS,
+              seed: str = "w11") -> LinearModel:
+        """Averaged multi-class perceptron with a margin over (tokens, evidence, intent); deterministic."""
+        rows = [(sorted(features(tokens, evidence)), intent) for tokens, evidence, intent in examples]
         intents = sorted({intent for _, intent in rows})
         index = {intent: i for i, intent in enumerate(intents)}
         n = len(intents)
@@ -86,9 +88,9 @@ class LinearModel:
         averaged = {f: [round(w - t / step, 4) for w, t in zip(weights[f], totals[f])] for f in weights}
         return cls(intents, {f: w for f, w in averaged.items() if any(w)})
 
-    def predict(self, tokens: list[str]) -> tuple[str, float]:
+    def predict(self, tokens: list[str], evidence: Iterable[str] = ()) -> tuple[str, float]:
         """The best intent and its margin over the runner-up (0.0 when no feature is known)."""
-        found = features(tokens)
+        found = features(tokens, evidence)
         vectors = [w for f in found if (w := self._weights.get(f)) is not None]
         if not vectors:
             return "none", 0.0

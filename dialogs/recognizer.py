@@ -505,6 +505,12 @@ class _Analysis(NamedTuple):
     level: Level | None
     language: str
     found: tuple[str | None, str | None, str | None]  # competency, credential, person
+    concepts: tuple[str, ...] = ()  # the concepts that occur, sorted
+
+    def evidence(self) -> list[str]:
+        """What the rules saw, as features for the learned model: the concepts and the best pattern."""
+        band = min(int(self.score * 10), 10)
+        return [f"k:{c}" for c in self.concepts] + [f"r:{self.intent}", f"r:{self.intent}:{band}"]
 
 
 def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> _Analysis | Recognition:
@@ -573,7 +579,7 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
     return _Analysis(tokens, best_intent, best_score, level, language,
-                     (entities.competency, entities.credential, person))
+                     (entities.competency, entities.credential, person), tuple(sorted(concepts)))
 
 
 def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
@@ -585,8 +591,9 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     analysis = rules(text, locale, lexicon)
     if isinstance(analysis, Recognition):
         return analysis
-    tokens, best_intent, best_score, level, language, found = analysis
-    guess, margin = trained_model().predict(tokens) if tokens and best_score < max(THRESHOLD, OVERRULE_BELOW) else ("none", 0.0)
+    tokens, best_intent, best_score, level, language, found, _ = analysis
+    asked = tokens and best_score < max(THRESHOLD, OVERRULE_BELOW)
+    guess, margin = trained_model().predict(tokens, analysis.evidence()) if asked else ("none", 0.0)
     intent, by_model = decide(best_intent, best_score, guess, margin)
     if by_model:  # the learned model's guess, scored 0.5-0.65: below the interrupting and confirming scores
         return Recognition(intent, round(THRESHOLD + 0.15 * min(1.0, margin / 2), 3), level, language, *found)

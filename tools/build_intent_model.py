@@ -43,20 +43,20 @@ def _fold(family: str) -> int:
 def cross_validate() -> None:
     legacy = _rows(DATA / "utterances.tsv")
     training = _rows(DATA / "utterances-train.tsv")
-    analysed = []  # (fold, locale, intent, tokens, rule intent, rule score)
+    analysed = []  # (fold, locale, intent, tokens, evidence, rule intent, rule score)
     for row in training:
         a = rules(row["text"], row["locale"])
         if isinstance(a, Recognition):
-            analysed.append((_fold(row["family"]), row["locale"], row["intent"], [], a.intent, 1.0))
+            analysed.append((_fold(row["family"]), row["locale"], row["intent"], [], [], a.intent, 1.0))
         else:
-            analysed.append((_fold(row["family"]), row["locale"], row["intent"], a.tokens, a.intent, a.score))
-    legacy_examples = [(words_as_written(r["text"])[0], r["intent"]) for r in legacy]
+            analysed.append((_fold(row["family"]), row["locale"], row["intent"], a.tokens, a.evidence(), a.intent, a.score))
+    legacy_examples = [_example(r) for r in legacy]
     guesses = []
     for k in range(FOLDS):
-        model = LinearModel.train(legacy_examples + [(t, i) for f, _, i, t, _, _ in analysed if f != k])
-        for f, locale, intent, tokens, rule_intent, rule_score in analysed:
+        model = LinearModel.train(legacy_examples + [(t, e, i) for f, _, i, t, e, _, _ in analysed if f != k])
+        for f, locale, intent, tokens, evidence, rule_intent, rule_score in analysed:
             if f == k:
-                guess, margin = model.predict(tokens) if tokens else ("none", 0.0)
+                guess, margin = model.predict(tokens, evidence) if tokens else ("none", 0.0)
                 guesses.append((locale, intent, rule_intent, rule_score, guess, margin))
     n = len(guesses)
     model_alone = sum(g[1] == g[4] for g in guesses) / n
@@ -64,7 +64,7 @@ def cross_validate() -> None:
     print(f"{n} training rows in {FOLDS} folds: rules alone {rules_alone:.3f}, model alone {model_alone:.3f}")
     results = []
     for to_none, min_margin, below, over in product((False, True), (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (0.0, 0.6, 0.7, 0.8, 0.9, 1.01),
-                                           (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)):
+                                           (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)):
         got = [(g[1], decide(g[2], g[3], g[4], g[5], min_margin, below, over, to_none)[0]) for g in guesses]
         accuracy = sum(e == o for e, o in got) / n
         recall = Counter(e for e, o in got if e == o)
@@ -77,8 +77,16 @@ def cross_validate() -> None:
         print(f"{accuracy:8.4f}  {worst:12.3f}  {-min_margin:10}  {-below:14}  {-over:15}  {not not_to_none}")
 
 
+def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
+    """(tokens, what the rules saw, intent) of one labelled row."""
+    a = rules(row["text"], row["locale"])
+    if isinstance(a, Recognition):
+        return words_as_written(row["text"])[0], [], row["intent"]
+    return a.tokens, a.evidence(), row["intent"]
+
+
 def build() -> None:
-    examples = [(words_as_written(r["text"])[0], r["intent"]) for r in _rows(EXAMPLES)]
+    examples = [_example(r) for r in _rows(EXAMPLES)]
     model = LinearModel.train(examples)
     model.save(WEIGHTS)
     print(f"{WEIGHTS.relative_to(ROOT)}: trained on {len(examples)} examples", file=sys.stderr)
