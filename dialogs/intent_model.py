@@ -39,14 +39,29 @@ MARGIN = 1.0  # training: a row is learned from until its intent leads every oth
 def features(tokens: list[str], evidence: Iterable[str] = ()) -> set[str]:
     """Stemmed words, stemmed word pairs, the 3- and 4-letter pieces of each word (with its edges), and
     what the rules saw (``evidence``: the concepts found and the best pattern's intent and score band)."""
-    tokens = [t[:MAX_TOKEN] for t in tokens[:MAX_TOKENS]]
-    stems = [stem(t) for t in tokens]
-    found = {"w:" + s for s in stems} | {"b:" + a + "_" + b for a, b in pairwise(stems)} | set(evidence)
-    for token in tokens:
-        edged = f"<{token}>"
-        for n in (3, 4):
-            found.update("c:" + edged[i : i + n] for i in range(len(edged) - n + 1))
+    found = set(evidence)
+    stems = []
+    for token in tokens[:MAX_TOKENS]:
+        known = _TOKEN_FEATURES.get(token)
+        if known is None:
+            known = _token_features(token[:MAX_TOKEN])
+            if len(_TOKEN_FEATURES) >= 20_000:
+                _TOKEN_FEATURES.clear()
+            _TOKEN_FEATURES[token] = known
+        stems.append(known[0])
+        found.update(known[1])
+    found.update("b:" + a + "_" + b for a, b in pairwise(stems))
     return found
+
+
+_TOKEN_FEATURES: dict[str, tuple[str, frozenset[str]]] = {}  # a token → its stem and features (tokens repeat)
+
+
+def _token_features(token: str) -> tuple[str, frozenset[str]]:
+    stemmed = stem(token)
+    edged = f"<{token}>"
+    pieces = {"c:" + edged[i : i + n] for n in (3, 4) for i in range(len(edged) - n + 1)}
+    return stemmed, frozenset(pieces | {"w:" + stemmed})
 
 
 class LinearModel:
