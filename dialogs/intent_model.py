@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -36,45 +37,56 @@ EPOCHS = 12
 MARGIN = 1.0  # training: a row is learned from until its intent leads every other by this
 
 
-def features(tokens: list[str], evidence: Iterable[str] = ()) -> set[str]:
+def features(tokens: list[str], evidence: Iterable[str] = ()) -> list[str]:
     """Stemmed words, stemmed word pairs, the 3- and 4-letter pieces of each word (with its edges), and
-    what the rules saw (``evidence``: the concepts found and the best pattern's intent and score band)."""
-    found = set(evidence)
+    what the rules saw (``evidence``: the concepts found and the best pattern's intent and score band).
+    A piece two words share counts twice."""
+    found = list(evidence)
     stems = []
     for token in tokens[:MAX_TOKENS]:
-        known = _TOKEN_FEATURES.get(token)
-        if known is None:
-            known = _token_features(token[:MAX_TOKEN])
-            if len(_TOKEN_FEATURES) >= 20_000:
-                _TOKEN_FEATURES.clear()
-            _TOKEN_FEATURES[token] = known
-        stems.append(known[0])
-        found.update(known[1])
-    found.update("b:" + a + "_" + b for a, b in pairwise(stems))
+        stemmed, pieces = _token_features(token)
+        stems.append(stemmed)
+        found.extend(pieces)
+    found.extend(_pairs(stems))
     return found
 
 
-_TOKEN_FEATURES: dict[str, tuple[str, frozenset[str]]] = {}  # a token → its stem and features (tokens repeat)
+def _pairs(stems: list[str]) -> list[str]:
+    return ["b:" + a + "_" + b for a, b in pairwise(stems)]
 
 
-def _token_features(token: str) -> tuple[str, frozenset[str]]:
-    stemmed = stem(token)
-    edged = f"<{token}>"
-    pieces = {"c:" + edged[i : i + n] for n in (3, 4) for i in range(len(edged) - n + 1)}
-    return stemmed, frozenset(pieces | {"w:" + stemmed})
+_TOKEN_FEATURES: dict[str, tuple[str, tuple[str, ...]]] = {}  # a token → its stem and features (tokens repeat)
+
+
+def _token_features(token: str) -> tuple[str, tuple[str, ...]]:
+    known = _TOKEN_FEATURES.get(token)
+    if known is None:
+        stemmed = stem(token[:MAX_TOKEN])
+        edged = f"<{token[:MAX_TOKEN]}>"
+        pieces = {"c:" + edged[i : i + n] for n in (3, 4) for i in range(len(edged) - n + 1)}
+        known = stemmed, tuple(sorted(pieces | {"w:" + stemmed}))
+        if len(_TOKEN_FEATURES) >= 20_000:
+            _TOKEN_FEATURES.clear()
+        _TOKEN_FEATURES[token] = known
+    return known
 
 
 class LinearModel:
     def __init__(self, intents: Sequence[str], weights: dict[str, list[float]]) -> None:
         self.intents = tuple(intents)
         self._weights = weights
+        # a token → its stem, the summed weights of its features (None when none is known) and their count
+        self._token_scores: dict[str, tuple[str, list[float] | None, int]] = {}
 
     @classmethod
     def train(cls, examples: Iterable[tuple[list[str], list[str], str]], epochs: int = EPOCHS,
               seed: str = "w11") -> LinearModel:
         """Averaged multi-class perceptron with a margin over (tokens, evidence, intent); deterministic."""
-        rows = [(sorted(features(tokens, evidence)), intent) for tokens, evidence, intent in examples]
-        intents = sorted({intent for _, intent in rows})
+        rows = []
+        for tokens, evidence, intent in examples:
+            found = features(tokens, evidence)
+            rows.append((sorted(Counter(found).items()), 1.0 / math.sqrt(len(found)) if found else 0.0, intent))
+        intents = sorted({intent for _, _, intent in rows})
         index = {intent: i for i, intent in enumerate(intents)}
         n = len(intents)
         weights: dict[str, list[float]] = {}
@@ -85,31 +97,56 @@ class LinearModel:
         for _ in range(epochs):
             rng.shuffle(order)
             for r in order:
-                found, intent = rows[r]
-                value = 1.0 / math.sqrt(len(found)) if found else 0.0
-                vectors = [w for f in found if (w := weights.get(f)) is not None]
-                scores = [sum(column) * value for column in zip(*vectors)] if vectors else [0.0] * n
+                counted, value, intent = rows[r]
+                scores = [0.0] * n
+                for f, count in counted:
+                    if (w := weights.get(f)) is not None:
+                        scores = [s + count * x for s, x in zip(scores, w)]
+                scores = [s * value for s in scores]
                 right = index[intent]
                 wrong = max((i for i in range(n) if i != right), key=scores.__getitem__)
                 if scores[right] - scores[wrong] < MARGIN:
-                    for f in found:
+                    for f, count in counted:
                         w = weights.setdefault(f, [0.0] * n)
                         t = totals.setdefault(f, [0.0] * n)
-                        w[right] += value
-                        w[wrong] -= value
-                        t[right] += step * value
-                        t[wrong] -= step * value
+                        w[right] += count * value
+                        w[wrong] -= count * value
+                        t[right] += step * count * value
+                        t[wrong] -= step * count * value
                 step += 1
         averaged = {f: [round(w - t / step, 4) for w, t in zip(weights[f], totals[f])] for f in weights}
         return cls(intents, {f: w for f, w in averaged.items() if any(w)})
 
+    def _token_score(self, token: str) -> tuple[str, list[float] | None, int]:
+        known = self._token_scores.get(token)
+        if known is None:
+            stemmed, pieces = _token_features(token)
+            vectors = [w for f in pieces if (w := self._weights.get(f)) is not None]
+            known = stemmed, [sum(column) for column in zip(*vectors)] if vectors else None, len(pieces)
+            if len(self._token_scores) >= 20_000:
+                self._token_scores.clear()
+            self._token_scores[token] = known
+        return known
+
     def predict(self, tokens: list[str], evidence: Iterable[str] = ()) -> tuple[str, float]:
-        """The best intent and its margin over the runner-up (0.0 when no feature is known)."""
-        found = features(tokens, evidence)
-        vectors = [w for f in found if (w := self._weights.get(f)) is not None]
+        """The best intent and its margin over the runner-up (0.0 when no feature is known).
+
+        The same sum as over ``features``, but each token's part is summed once per process."""
+        stems = []
+        vectors = []
+        count = 0
+        for token in tokens[:MAX_TOKENS]:
+            stemmed, vector, n = self._token_score(token)
+            stems.append(stemmed)
+            count += n
+            if vector is not None:
+                vectors.append(vector)
+        rest = list(evidence) + _pairs(stems)
+        count += len(rest)
+        vectors.extend(w for f in rest if (w := self._weights.get(f)) is not None)
         if not vectors:
             return "none", 0.0
-        value = 1.0 / math.sqrt(len(found))
+        value = 1.0 / math.sqrt(count)
         scores = [sum(column) * value for column in zip(*vectors)]
         top = max(range(len(scores)), key=scores.__getitem__)
         runner_up = max(s for i, s in enumerate(scores) if i != top)

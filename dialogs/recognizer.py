@@ -373,6 +373,7 @@ _COMPILED = {
     for intent, patterns in PATTERNS.items()
 }
 _TRIGGERS = {intent: frozenset(c for p in patterns for alts in p[1] for c in alts) for intent, patterns in _COMPILED.items()}
+_TRIGGERED_BY = {c: frozenset(i for i, t in _TRIGGERS.items() if c in t) for c in set().union(*_TRIGGERS.values())}
 
 
 def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, set[int]]]:
@@ -559,8 +560,9 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
 
     best_intent, best_score = "none", 0.0
     present = concepts.keys()
+    triggered = {intent for c in present for intent in _TRIGGERED_BY.get(c, ())}
     for intent, patterns in _COMPILED.items():
-        if _TRIGGERS[intent].isdisjoint(present):
+        if intent not in triggered:
             continue
         unexplained = -1.0  # computed once, for the first pattern whose concepts all occur
         for weight, needs, strictness, avoid in patterns:
