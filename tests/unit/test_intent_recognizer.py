@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.recognizer import INTENTS, Recognition, recognize
+from dialogs.confirmation import CONFIRM_BELOW
+from dialogs.interruptible_dialog import INTERRUPTING_SCORE
+from dialogs.recognizer import INTENTS, THRESHOLD, Recognition, recognize, rules
 from tools.split_utterances import families
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
@@ -84,8 +86,9 @@ def _held_out_accuracy() -> float:
 
 
 def test_held_out_accuracy_never_falls_below_the_figure_reached() -> None:
-    # 0.375 with the first recogniser, 0.769 with the first cut of this one, 0.894 when last measured.
-    assert _held_out_accuracy() >= 0.89
+    # 0.375 with the first recogniser, 0.769 with the first cut of this one, 0.894 with naive Bayes as a
+    # fallback, 0.94 with the linear model that sees the rules' evidence (see the w11 note).
+    assert _held_out_accuracy() >= 0.93
 
 
 @pytest.mark.xfail(strict=True, reason="issue 11 asks for 0.95 on held-out rows; 0.894 reached (see the closing note)")
@@ -117,6 +120,26 @@ def test_labelled_utterances_are_recognised_with_at_least_95_percent_accuracy() 
     for (expected, got), count in sorted(misses.items()):
         print(f"  {expected} -> {got}: {count}")
     assert acc >= 0.95
+
+
+def test_a_guess_of_the_learned_model_never_changes_anything_without_asking() -> None:
+    # Whenever the model decides against the rules or where they found nothing, the score stays below
+    # the confirming and interrupting scores, so "alerts off" or "cancel" is asked about first.
+    decided_by_model = 0
+    for row in _labelled(TRAINING) + _labelled(HELD_OUT):
+        analysis = rules(row["text"], row["locale"])
+        got = recognize(row["text"], row["locale"])
+        if isinstance(analysis, Recognition) or got.intent == "none":
+            continue
+        if got.intent != analysis.intent or analysis.score < THRESHOLD:
+            decided_by_model += 1
+            assert got.score < min(CONFIRM_BELOW, INTERRUPTING_SCORE), row["text"]
+    assert decided_by_model >= 100
+
+
+def test_hallo_zusammen_is_a_greeting() -> None:
+    assert recognize("Hallo zusammen", "de-DE").intent == "greeting"
+    assert recognize("Hallo zusammen!").intent == "greeting"
 
 
 def test_a_leading_mention_is_ignored() -> None:
