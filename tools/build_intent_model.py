@@ -53,7 +53,7 @@ def cross_validate() -> None:
     legacy_examples = [_example(r) for r in legacy]
     guesses = []
     for k in range(FOLDS):
-        model = LinearModel.train(legacy_examples + [(t, e, i) for f, _, i, t, e, _, _ in analysed if f != k])
+        model = LinearModel.train_ensemble(legacy_examples + [(t, e, i) for f, _, i, t, e, _, _ in analysed if f != k])
         for f, locale, intent, tokens, evidence, rule_intent, rule_score in analysed:
             if f == k:
                 guess, margin = model.predict(tokens, evidence) if tokens else ("none", 0.0)
@@ -87,7 +87,7 @@ def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
 
 def build() -> None:
     examples = [_example(r) for r in _rows(EXAMPLES)]
-    model = LinearModel.train(examples)
+    model = LinearModel.train_ensemble(examples)
     model.save(WEIGHTS)
     print(f"{WEIGHTS.relative_to(ROOT)}: trained on {len(examples)} examples", file=sys.stderr)
 
