@@ -31,7 +31,7 @@ MAX_TOKENS = 200
 # Chosen by 5-fold cross-validation over whole training families (tools/build_intent_model.py):
 MIN_MARGIN = 0.0  # rules say none: the model's guess is taken when it leads the runner-up by this
 OVERRULE_BELOW = 0.9  # rules unsure (score below this): the model may overrule them …
-OVERRULE_MARGIN = 0.0  # … when its guess leads by this
+OVERRULE_MARGIN = 0.25  # … when its guess leads by this
 OVERRULE_TO_NONE = True  # … even when the guess is none
 EPOCHS = 12
 SEEDS = 3  # models averaged (train_ensemble)
