@@ -21,9 +21,9 @@ How it decides, in five steps:
    words are all words except fillers ("the", "bitte", …); a word is explained when it belongs to a
    concept of that intent (its optional concepts included), to an entity, or to MY/OUR. Hence "stop"
    alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
-5. The best pattern wins (ties: order of INTENTS). Below THRESHOLD the learned fallback
-   (``dialogs.intent_model``) may give a confident guess, scored 0.5–0.65; otherwise the answer is
-   ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
+5. The best pattern wins (ties: order of INTENTS). Below ``OVERRULE_BELOW`` (0.9) the learned model
+   (``dialogs.intent_model``, which also sees the concepts and the best pattern) decides (``decide``):
+   its answers score 0.5–0.65; below THRESHOLD without its guess the answer is ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
    through a strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
 
 The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``. Guesses that

@@ -13,8 +13,9 @@ a different paraphrase into a training family, never tune on the held-out row it
 
     python tools/split_utterances.py   # writes tests/data/utterances-train.tsv and utterances-heldout.tsv
 
-It also writes dialogs/data/intent-examples.tsv, the learned fallback's training examples: the first
-labelled set (tests/data/utterances.tsv) and the training families, never a held-out one.
+It also writes dialogs/data/intent-examples.tsv, the learned model's training examples (then run
+tools/build_intent_model.py): the first labelled set (tests/data/utterances.tsv) and the training
+families, never a held-out one, and no row whose text equals a held-out row's.
 """
 
 from __future__ import annotations
