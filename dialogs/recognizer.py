@@ -21,9 +21,9 @@ How it decides, in five steps:
    words are all words except fillers ("the", "bitte", …); a word is explained when it belongs to a
    concept of that intent (its optional concepts included), to an entity, or to MY/OUR. Hence "stop"
    alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
-5. The best pattern wins (ties: order of INTENTS). Below THRESHOLD the learned fallback
-   (``dialogs.intent_model``) may give a confident guess, scored 0.5–0.65; otherwise the answer is
-   ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
+5. The best pattern wins (ties: order of INTENTS). Below ``OVERRULE_BELOW`` (0.9) the learned model
+   (``dialogs.intent_model``, which also sees the concepts and the best pattern) decides (``decide``):
+   its answers score 0.5–0.65; below THRESHOLD without its guess the answer is ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
    through a strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
 
 The score is the winning pattern's score in 0..1; for ``none`` it is ``1 - best score``. Guesses that
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
-from dialogs.intent_model import MIN_PROBABILITY, trained_model
+from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
 from services.domain.catalog import Level
 
@@ -373,6 +373,7 @@ _COMPILED = {
     for intent, patterns in PATTERNS.items()
 }
 _TRIGGERS = {intent: frozenset(c for p in patterns for alts in p[1] for c in alts) for intent, patterns in _COMPILED.items()}
+_TRIGGERED_BY = {c: frozenset(i for i, t in _TRIGGERS.items() if c in t) for c in set().union(*_TRIGGERS.values())}
 
 
 def _match_concepts(matches: list[dict[str, float]]) -> dict[str, tuple[float, set[int]]]:
@@ -498,12 +499,24 @@ def prepare() -> None:
     entity_lexicon()
 
 
-def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
-    """Intent, confidence, entities and language of one user message.
+class _Analysis(NamedTuple):
+    tokens: list[str]
+    intent: str  # the best pattern's intent, "none" when no pattern matched
+    score: float  # its score, before the threshold
+    level: Level | None
+    language: str
+    found: tuple[str | None, str | None, str | None]  # competency, credential, person
+    concepts: tuple[str, ...] = ()  # the concepts that occur, sorted
 
-    ``lexicon`` holds the active catalog's competencies and credentials (``entity_lexicon(catalog)``);
-    without one, the bundled catalog's is used.
-    """
+    def evidence(self) -> list[str]:
+        """What the rules saw, as features for the learned model: the concepts and the best pattern."""
+        band = min(int(self.score * 10), 10)
+        return [f"k:{c}" for c in self.concepts] + [f"r:{self.intent}", f"r:{self.intent}:{band}"]
+
+
+def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> _Analysis | Recognition:
+    """Steps 1-4: the rules' best intent and score before the threshold and the learned model, or a
+    final Recognition when the text decides alone (a lone "?")."""
     # A question is asked in its first sentences; reading further would only let one long message hold
     # the event loop (28 KB of short words took 0.3–1.5 s). The work stays linear below the bound.
     text = (text or "")[:RECOGNIZED_CHARACTERS]
@@ -547,8 +560,9 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
 
     best_intent, best_score = "none", 0.0
     present = concepts.keys()
+    triggered = {intent for c in present for intent in _TRIGGERED_BY.get(c, ())}
     for intent, patterns in _COMPILED.items():
-        if _TRIGGERS[intent].isdisjoint(present):
+        if intent not in triggered:
             continue
         unexplained = -1.0  # computed once, for the first pattern whose concepts all occur
         for weight, needs, strictness, avoid in patterns:
@@ -566,15 +580,48 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
                 score *= 0.75
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
-    found = (entities.competency, entities.credential, person)
-    if best_score < THRESHOLD and tokens:
-        guess, probability = trained_model().predict(tokens)
-        if guess != "none" and probability >= MIN_PROBABILITY:  # the learned fallback, never above 0.65
-            score = THRESHOLD + 0.15 * (probability - MIN_PROBABILITY) / (1 - MIN_PROBABILITY)
-            return Recognition(guess, round(score, 3), level, language, *found)
-    if best_score < THRESHOLD:
-        return Recognition("none", round(1.0 - best_score, 3), level, language, *found)
-    return Recognition(best_intent, round(min(best_score, 1.0), 3), level, language, *found)
+    return _Analysis(tokens, best_intent, best_score, level, language,
+                     (entities.competency, entities.credential, person), tuple(sorted(concepts)))
+
+
+def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
+    """Intent, confidence, entities and language of one user message.
+
+    ``lexicon`` holds the active catalog's competencies and credentials (``entity_lexicon(catalog)``);
+    without one, the bundled catalog's is used.
+    """
+    analysis = rules(text, locale, lexicon)
+    if isinstance(analysis, Recognition):
+        return analysis
+    tokens, best_intent, best_score, level, language, found, _ = analysis
+    asked = tokens and best_score < max(THRESHOLD, OVERRULE_BELOW)
+    guess, margin = trained_model().predict(tokens, analysis.evidence()) if asked else ("none", 0.0)
+    intent, by_model = decide(best_intent, best_score, guess, margin)
+    if by_model:  # the learned model's guess, scored 0.5-0.65: below the interrupting and confirming scores
+        return Recognition(intent, round(THRESHOLD + 0.15 * min(1.0, margin / 2), 3), level, language, *found)
+    if intent == "none":
+        return Recognition("none", round(1.0 - min(best_score, THRESHOLD), 3), level, language, *found)
+    return Recognition(intent, round(min(best_score, 1.0), 3), level, language, *found)
+
+
+def decide(rule_intent: str, rule_score: float, guess: str, margin: float, min_margin: float = MIN_MARGIN,
+           overrule_below: float = OVERRULE_BELOW, overrule_margin: float = OVERRULE_MARGIN,
+           overrule_to_none: bool = OVERRULE_TO_NONE) -> tuple[str, bool]:
+    """Rules and model combined by confidence: the intent, and whether the model decided it.
+
+    Rules at or above THRESHOLD decide, unless they score below ``overrule_below`` and the model's
+    different guess leads its runner-up by ``overrule_margin`` (a guess of none only with
+    ``overrule_to_none``). Below THRESHOLD the model's guess is
+    taken when it leads by ``min_margin``; otherwise none.
+    """
+    if rule_score >= THRESHOLD:
+        if (rule_score < overrule_below and guess != rule_intent and margin >= overrule_margin
+                and (overrule_to_none or guess != "none")):
+            return guess, guess != "none"
+        return rule_intent, False
+    if guess != "none" and margin >= min_margin:
+        return guess, True
+    return "none", False
 
 
 def operations(lexicon: EntityLexicon | None = None) -> int:

@@ -13,8 +13,9 @@ a different paraphrase into a training family, never tune on the held-out row it
 
     python tools/split_utterances.py   # writes tests/data/utterances-train.tsv and utterances-heldout.tsv
 
-It also writes dialogs/data/intent-examples.tsv, the learned fallback's training examples: the first
-labelled set (tests/data/utterances.tsv) and the training families, never a held-out one.
+It also writes dialogs/data/intent-examples.tsv, the learned model's training examples (then run
+tools/build_intent_model.py): the first labelled set (tests/data/utterances.tsv) and the training
+families, never a held-out one, and no row whose text equals a held-out row's.
 """
 
 from __future__ import annotations
@@ -98,15 +99,30 @@ def _unit(key: str) -> float:
     return int(hashlib.sha256(f"{SEED}:{key}".encode()).hexdigest()[:12], 16) / 16**12
 
 
+def _plain(text: str) -> str:
+    """Text as compared for duplicates: without mention, case, umlauts and punctuation."""
+    text = re.sub(r"<at>.*?</at>", " ", text).casefold().translate(_TRANSLITERATE)
+    return " ".join(re.findall(r"\w+", text))
+
+
 def main() -> int:
     rows = {"train": [], "heldout": []}
     for intent, language, paraphrases, open_to_held_out in families(DATA / "utterance-families.txt"):
-        family = f"{intent}-{language}-{hashlib.sha256(paraphrases[0].encode()).hexdigest()[:8]}"
+        # A family written after the freeze is named by all its paraphrases: one that merely starts like
+        # a held-out family ("cancel", "?") must not share its name.
+        named_by = paraphrases[0] if open_to_held_out else " | ".join(paraphrases)
+        family = f"{intent}-{language}-{hashlib.sha256(named_by.encode()).hexdigest()[:8]}"
         rng = random.Random(f"{SEED}:{family}")
         part = "heldout" if open_to_held_out and _unit(paraphrases[0]) < HELD_OUT_SHARE else "train"
         for paraphrase in paraphrases:
             for text in variants(paraphrase, language, rng):
                 rows[part].append((rng.choice(LOCALES[language]), intent, text, family))
+    # No text is both trained on and held out: short phrases written independently ("cancel", "?") can
+    # coincide with a held-out row, and such a training row is dropped (compared folded, by machine).
+    held_out = {_plain(text) for _, _, text, _ in rows["heldout"]}
+    kept = [row for row in rows["train"] if _plain(row[2]) not in held_out]
+    print(f"train: {len(rows['train']) - len(kept)} rows dropped as equal to a held-out row", file=sys.stderr)
+    rows["train"] = kept
     for part, found in rows.items():
         with (DATA / f"utterances-{part}.tsv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
@@ -119,7 +135,7 @@ def main() -> int:
     with EXAMPLES.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
         writer.writerow(("locale", "intent", "text"))
-        writer.writerows(legacy + [row[:3] for row in rows["train"]])
+        writer.writerows([row for row in legacy if _plain(row[2]) not in held_out] + [row[:3] for row in rows["train"]])
     return 0
 
 

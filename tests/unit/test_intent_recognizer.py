@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from dialogs.recognizer import INTENTS, Recognition, recognize
+from dialogs.confirmation import CONFIRM_BELOW
+from dialogs.interruptible_dialog import INTERRUPTING_SCORE
+from dialogs.recognizer import INTENTS, THRESHOLD, Recognition, recognize, rules
+from tools.split_utterances import families
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
 TRAINING = DATA.with_name("utterances-train.tsv")
 HELD_OUT = DATA.with_name("utterances-heldout.tsv")
+FAMILIES = DATA.with_name("utterance-families.txt")
 
 
 def _labelled(path: Path = DATA) -> list[dict[str, str]]:
@@ -39,8 +42,12 @@ def test_the_labelled_sets_hold_2000_utterances_a_quarter_held_out_by_whole_fami
     legacy, training, held_out = _labelled(DATA), _labelled(TRAINING), _labelled(HELD_OUT)
     total = len(legacy) + len(training) + len(held_out)
     assert total >= 2000
-    # A quarter when it was frozen (1,038 of 3,987); families written since then only train.
-    assert len(held_out) == 1038 and len(held_out) / total >= 0.2
+    # About a quarter when it was frozen; families written since then (below the FROZEN line) only
+    # train, so the share is counted over the first labelled set and the families written before it.
+    before_freeze = {f"{intent}-{language}-{hashlib.sha256(paraphrases[0].encode()).hexdigest()[:8]}"
+                     for intent, language, paraphrases, open_to_held_out in families(FAMILIES) if open_to_held_out}
+    assert len(held_out) == 1038
+    assert len(held_out) / (len(legacy) + sum(r["family"] in before_freeze for r in training) + len(held_out)) >= 0.24
     assert {r["family"] for r in training}.isdisjoint({r["family"] for r in held_out})
     assert {r["intent"] for r in held_out} == set(INTENTS)
     for language in ("en", "de"):
@@ -76,13 +83,10 @@ def _held_out_accuracy() -> float:
     return accuracy
 
 
-def test_held_out_accuracy_never_falls_below_the_figure_reached() -> None:
-    # 0.375 with the first recogniser, 0.769 with the first cut of this one, 0.894 when last measured.
-    assert _held_out_accuracy() >= 0.89
-
-
-@pytest.mark.xfail(strict=True, reason="issue 11 asks for 0.95 on held-out rows; 0.894 reached (see the closing note)")
 def test_held_out_utterances_are_recognised_with_at_least_95_percent_accuracy() -> None:
+    # 0.375 with the first recogniser, 0.769 with the first cut of this one, 0.894 with naive Bayes as
+    # a fallback, 0.952 with the linear model that sees the rules' evidence (the w11 note has each step).
+    # The issue aims at 0.97 overall and 0.95 per language; the test fails below 0.95.
     assert _held_out_accuracy() >= 0.95
 
 
@@ -110,6 +114,26 @@ def test_labelled_utterances_are_recognised_with_at_least_95_percent_accuracy() 
     for (expected, got), count in sorted(misses.items()):
         print(f"  {expected} -> {got}: {count}")
     assert acc >= 0.95
+
+
+def test_a_guess_of_the_learned_model_never_changes_anything_without_asking() -> None:
+    # Whenever the model decides against the rules or where they found nothing, the score stays below
+    # the confirming and interrupting scores, so "alerts off" or "cancel" is asked about first.
+    decided_by_model = 0
+    for row in _labelled(TRAINING) + _labelled(HELD_OUT):
+        analysis = rules(row["text"], row["locale"])
+        got = recognize(row["text"], row["locale"])
+        if isinstance(analysis, Recognition) or got.intent == "none":
+            continue
+        if got.intent != analysis.intent or analysis.score < THRESHOLD:
+            decided_by_model += 1
+            assert got.score < min(CONFIRM_BELOW, INTERRUPTING_SCORE), row["text"]
+    assert decided_by_model >= 100
+
+
+def test_hallo_zusammen_is_a_greeting() -> None:
+    assert recognize("Hallo zusammen", "de-DE").intent == "greeting"
+    assert recognize("Hallo zusammen!").intent == "greeting"
 
 
 def test_a_leading_mention_is_ignored() -> None:

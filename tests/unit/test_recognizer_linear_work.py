@@ -49,4 +49,7 @@ def test_twenty_thousand_words_are_recognised_with_bounded_work_per_word() -> No
     before = operations()
     result = recognize(text)
     assert operations() - before <= 50 * 2_000  # each distinct word looked up once, then cached
-    assert (result.intent, result.level) == ("none", "gold")  # drowned in noise, but still answered
+    # The rules are drowned in noise: the level is still found, but no intent is read with confidence
+    # (the learned model may guess, below the interrupting score, so nothing is broken off or changed).
+    assert result.level == "gold"
+    assert result.intent == "none" or result.score < 0.7, result
