@@ -121,12 +121,12 @@ async def child(database_url: str, worker: str, judged_file: Path, start_at: flo
         while time.time() < start_at:
             await asyncio.sleep(0.005)
         kwargs = {"worker": worker} if "worker" in inspect.signature(alert_scan.scan_alerts).parameters else {}
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = await alert_scan.scan_alerts(uows, NOW + timedelta(minutes=1), **kwargs)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     finally:
         await engine.dispose()
-    judged_file.write_text(json.dumps({"seconds": seconds, "judged": judged, "new": report.new_causes, "skipped": getattr(report, "skipped", 0)}))
+    judged_file.write_text(json.dumps({"seconds": seconds, "cpu": cpu, "judged": judged, "new": report.new_causes, "skipped": getattr(report, "skipped", 0)}))
 
 
 def run_instances(database_url: str, count: int, workdir: Path, label: str) -> dict:
@@ -144,6 +144,7 @@ def run_instances(database_url: str, count: int, workdir: Path, label: str) -> d
     return {
         "wall": max(r["seconds"] for r in results),
         "each": [r["seconds"] for r in results],
+        "cpu": [r.get("cpu", 0.0) for r in results],
         "judged": len(judged),
         "distinct": len(set(judged)),
         "per_instance": [len(r["judged"]) for r in results],
@@ -153,7 +154,8 @@ def run_instances(database_url: str, count: int, workdir: Path, label: str) -> d
 
 def describe(label: str, result: dict) -> str:
     each = ", ".join(f"{s:.1f} s" for s in result["each"])
-    return (f"{label:<34} {result['wall']:8.1f} s wall ({each}); judged {result['judged']:,} "
+    cpu = ", ".join(f"{s:.1f} s" for s in result["cpu"])
+    return (f"{label:<34} {result['wall']:8.1f} s wall ({each}; scanner CPU {cpu}); judged {result['judged']:,} "
             f"({result['distinct']:,} distinct; per instance {result['per_instance']}); new causes {result['new_causes']:,}")
 
 
