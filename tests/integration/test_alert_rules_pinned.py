@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from services.conversations import Sighting, meet_member
 from services.importer import import_dataset
 from services.persistence.tables import AlertDeliveryRow
 from services.settings import Settings
+from tests.fakes.adapter import FakeAdapter, HttpFailure
+from tests.fakes.clocks import sender_pacing
 
 START = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 CATALOG = {
@@ -39,37 +40,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-class HttpFailure(Exception):
-    def __init__(self, status: int, headers: dict[str, str] | None = None):
-        super().__init__(f"HTTP {status}")
-        self.response = SimpleNamespace(status_code=status, headers=headers or {})
-
-
-class FakeTurn:
-    def __init__(self, adapter: FakeAdapter):
-        self.adapter = adapter
-
-    async def send_activity(self, activity: Any) -> None:
-        outcome = self.adapter.script.pop(0) if self.adapter.script else None
-        if outcome is not None:
-            raise outcome
-        self.adapter.delivered.append(activity)
-
-
-class FakeAdapter:
-    """`continue_conversation` as the sender uses it; each send takes the next scripted failure, or
-    succeeds when the script is empty."""
-
-    def __init__(self, *script: Exception):
-        self.script = list(script)
-        self.delivered: list[Any] = []
-        self.attempts = 0
-
-    async def continue_conversation(self, reference: Any, callback: Any, bot_id: str) -> None:
-        self.attempts += 1
-        await callback(FakeTurn(self))
 
 
 def dataset(admins: list[dict[str, Any]]) -> dict[str, Any]:
@@ -131,7 +101,7 @@ async def queued(services, adapter: FakeAdapter, policy: SendPolicy) -> AlertSen
     await import_dataset(services.uows, dataset([admin(0)]), START)
     await meet_admins(services, 1)
     await scan_alerts(services.uows, START)
-    return AlertSender(services.uows, adapter, "bot", services.clock, policy)  # type: ignore[arg-type]
+    return AlertSender(services.uows, adapter, "bot", services.clock, policy, **sender_pacing())  # type: ignore[arg-type]
 
 
 async def test_the_sender_gives_up_after_max_attempts_and_sends_no_more(services):
