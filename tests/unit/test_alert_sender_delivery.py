@@ -111,23 +111,28 @@ async def test_each_retryable_status_takes_its_retry_after(status):
     assert (world.row(delivery_id)["state"], world.row(delivery_id)["last_status"], world.row(delivery_id)["lease_until"]) == ("pending", str(status), None)
 
 
-async def test_a_retry_after_on_a_status_that_is_not_retryable_is_ignored_for_the_backoff():
+async def test_a_retry_after_on_a_status_that_is_not_retryable_is_ignored_for_the_backoff(caplog):
     world = World(HttpFailure(500, {"Retry-After": "42"}), HttpFailure(500), policy=SendPolicy(backoff_base=3.0))
     delivery_id = world.queue()
 
-    await world.sender.send_due()
+    with caplog.at_level(logging.WARNING, logger="bot.proactive.alert_sender"):
+        await world.sender.send_due()
+    [warning] = caplog.records
+    assert (warning.getMessage(), warning.delivery, warning.exc_info[1].response.status_code) == ("alert send failed; will retry", delivery_id, 500)  # type: ignore[attr-defined, index, union-attr]
     assert world.row(delivery_id)["next_attempt_at"] == NOW + timedelta(seconds=3)  # attempt 1: the base
     world.clock.advance(3)
     await world.sender.send_due()
     assert world.row(delivery_id)["next_attempt_at"] == NOW + timedelta(seconds=3 + 6)  # attempt 2: twice the base
 
 
-async def test_a_retryable_status_without_retry_after_backs_off():
+async def test_a_retryable_status_without_retry_after_backs_off(caplog):
     world = World(HttpFailure(503), policy=SendPolicy(backoff_base=2.0))
     delivery_id = world.queue()
 
-    report = await world.sender.send_due()
+    with caplog.at_level(logging.WARNING, logger="bot.proactive.alert_sender"):
+        report = await world.sender.send_due()
 
+    assert caplog.records == []  # Teams said "later": not worth a warning
     assert report == SendReport(retried=1, statuses={"503": 1})
     assert world.row(delivery_id)["next_attempt_at"] == NOW + timedelta(seconds=2)
 
@@ -156,7 +161,7 @@ async def test_the_sender_gives_up_after_max_attempts_and_sends_no_more(caplog):
     assert [(r.sent, r.retried, r.dead) for r in reports] == [(0, 1, 0), (0, 1, 0), (0, 0, 1), (0, 0, 0)]
     assert (world.row(delivery_id)["state"], world.row(delivery_id)["last_status"], world.row(delivery_id)["attempts"]) == ("dead", "gave up: 503", 3)
     assert world.adapter.attempts == 3 and world.adapter.delivered == []
-    assert [r.getMessage() for r in caplog.records] == ["alert given up after 3 attempts"]
+    assert [(r.getMessage(), r.delivery, r.status) for r in caplog.records] == [("alert given up after 3 attempts", delivery_id, "503")]  # type: ignore[attr-defined]
     assert world.uows.conversations.references[("ada", "a:ada")].dead_at is None  # the conversation is still there
 
 
@@ -172,13 +177,14 @@ async def test_the_last_attempt_that_succeeds_is_sent():
 
 
 @pytest.mark.parametrize("status", [403, 404])
-async def test_a_conversation_gone_is_dead_with_every_alert_to_it_and_the_others_still_go_out(status):
+async def test_a_conversation_gone_is_dead_with_every_alert_to_it_and_the_others_still_go_out(status, caplog):
     world = World(HttpFailure(status))
     for _ in range(3):
         world.queue("ada", "a:ada")
     world.queue("bob", "a:bob")
 
-    report = await world.sender.send_due()
+    with caplog.at_level(logging.WARNING, logger="bot.proactive.alert_sender"):
+        report = await world.sender.send_due()
     again = await world.sender.send_due()
 
     assert report == SendReport(sent=1, dead=3, statuses={str(status): 1, "201": 1})
@@ -187,6 +193,7 @@ async def test_a_conversation_gone_is_dead_with_every_alert_to_it_and_the_others
     assert world.uows.conversations.references[("ada", "a:ada")].dead_at == NOW
     assert world.uows.conversations.references[("bob", "a:bob")].dead_at is None
     assert again == SendReport()
+    assert [(r.getMessage(), r.user, r.status) for r in caplog.records] == [("conversation gone; no more alerts to it", "ada", status)]  # type: ignore[attr-defined]
 
 
 async def test_a_row_another_sender_took_over_is_not_sent():
