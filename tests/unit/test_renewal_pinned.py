@@ -5,6 +5,7 @@ and the shortfall of a level not met today. Each test is named after the rule it
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timezone
 
 from services.domain.organization import evaluate_organization
@@ -104,3 +105,42 @@ def test_r16_a_level_not_met_today_names_the_metric_below_and_the_leaver_behind_
         RiskCause("metric_below", metric="o365_active_users", current=1500, required=2000.0, **where),  # type: ignore[arg-type]
         RiskCause("leaver", person_id="ann", when=datetime(2026, 6, 1, tzinfo=timezone.utc), **where),  # type: ignore[arg-type]
     ]
+
+
+# --- R9: the outlook itself ------------------------------------------------------------------------
+
+def test_r9_with_no_membership_or_on_and_after_the_anniversary_nothing_is_at_risk():
+    from services.domain.renewal import RenewalOutlook
+
+    def outlook(snapshot, at: datetime) -> RenewalOutlook:
+        return evaluate_organization(snapshot, catalog(AZURE), at).renewal
+
+    nobody = OrgBuilder("org").person("ann", left_on=date(2026, 6, 1)).holds("ann", "AZ-104").build()
+    lapsing = OrgBuilder("org").membership("silver", EXPIRES, ("cloud", "silver")).person("ann", left_on=date(2026, 6, 1)).holds("ann", "AZ-104").build()
+    anniversary = datetime(2026, 8, 31, tzinfo=timezone.utc)
+
+    assert outlook(nobody, NOW) == RenewalOutlook("none", None, False, ())
+    assert outlook(OrgBuilder("org").membership("none", EXPIRES).build(), NOW) == RenewalOutlook("none", EXPIRES, False, ())  # no level to keep
+    assert outlook(lapsing, anniversary) == RenewalOutlook("silver", EXPIRES, False, ())  # its first instant: the year is over
+    assert outlook(lapsing, anniversary.replace(microsecond=1)) == RenewalOutlook("silver", EXPIRES, False, ())
+    before = outlook(lapsing, anniversary.replace(day=30, hour=23, minute=59))
+    assert (before.membership_level, before.expires_on, before.at_risk, [(h.competency_id, h.level, h.at_risk) for h in before.held]) == ("silver", EXPIRES, True, [("cloud", "silver", True)])
+
+
+def test_r9_metrics_are_judged_as_of_todays_latest_month_not_the_anniversarys():
+    """15,600 over the last 12 months today; counted as of Aug 31 the window would hold only 10 of them (13,000)."""
+    spend = catalog(competency("cloud", option("azure", silver=[metric("usd", 15000)])))
+    snapshot = OrgBuilder("org").membership("silver", EXPIRES, ("cloud", "silver")).monthly("usd", 1300, 12).build()
+
+    renewal = evaluate_organization(snapshot, spend, NOW).renewal
+
+    assert (renewal.at_risk, [(h.competency_id, h.level, h.at_risk) for h in renewal.held]) == (False, [("cloud", "silver", False)])
+
+
+def test_r16_an_msa_that_moved_names_only_the_credentials_the_requirement_asks_for():
+    snapshot = OrgBuilder("org").membership("silver", EXPIRES, ("cloud", "silver")).person("bob").holds("bob", "AZ-104", "XX-999").build()
+    moved = replace(snapshot, links=tuple(replace(l, dissolved_at=NOW) for l in snapshot.links))  # moved at this very moment
+
+    [(_, _, found)] = causes_at_risk(evaluate_organization(moved, catalog(AZURE), NOW))
+
+    assert [(c.kind, c.person_id, c.code, c.msa, c.when) for c in found] == [("msa_moved", "bob", "AZ-104", "bob@msa", NOW)]
