@@ -5,7 +5,9 @@ over, a conversation gone, Teams' windows per conversation and per tenant, and b
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -281,3 +283,67 @@ async def test_one_conversations_alerts_go_out_in_order():
     await world.sender.send_due()
 
     assert [text.split("\n")[0] for text in texts(world.adapter)] == ["Competency alert for Contoso", "Kompetenzhinweis für Contoso", "Competency alert for Contoso"]
+
+
+async def test_each_conversation_and_each_tenant_has_windows_of_its_own():
+    """Eight conversations of one tenant send at once (7 per 1 s is per conversation); two tenants at
+    a rate of 2 send two each at once (the rate is per tenant)."""
+    conversations = World()
+    for n in range(8):
+        conversations.queue(f"user-{n}", f"a:{n}")
+    tenants = World(policy=SendPolicy(tenant_rate_per_second=2))
+    for n, tenant in enumerate(("contoso", "contoso", "fabrikam", "fabrikam")):
+        tenants.queue(f"user-{n}", f"a:{n}", tenant=tenant)
+
+    assert (await conversations.sender.send_due()).sent == 8
+    assert (await tenants.sender.send_due()).sent == 4
+    assert conversations.monotonic.slept == tenants.monotonic.slept == []
+
+
+async def test_every_outcome_of_a_batch_is_counted():
+    world = World(HttpFailure(403), HttpFailure(404), HttpFailure(503), HttpFailure(429, {"Retry-After": "1"}), policy=SendPolicy(max_attempts=1))
+    gone = World(HttpFailure(403), HttpFailure(404))
+    retried = World(HttpFailure(503), HttpFailure(502))
+    for n in range(4):
+        world.queue(f"user-{n}", f"a:{n}")
+    for w in (gone, retried):
+        for n in range(2):
+            w.queue(f"user-{n}", f"a:{n}")
+
+    assert await world.sender.send_due() == SendReport(dead=4, statuses={"403": 1, "404": 1, "503": 1, "429": 1})  # two gone, two given up
+    assert await gone.sender.send_due() == SendReport(dead=2, statuses={"403": 1, "404": 1})
+    assert await retried.sender.send_due() == SendReport(retried=2, statuses={"503": 1, "502": 1})
+
+
+async def test_a_lost_claim_is_counted_each_time_and_the_conversations_next_alert_still_goes_out():
+    world = World()
+    ids = [world.queue() for _ in range(9)]
+    other = [world.queue("bob", "a:bob") for _ in range(8)]
+
+    async def other_senders_take_rows(seconds: float) -> None:
+        for delivery_id in (ids[7], other[7]):
+            world.row(delivery_id).update(claimed_by="another sender")
+        await FakeMonotonic.sleep(world.monotonic, seconds)
+
+    world.sender.throttle._sleep = other_senders_take_rows
+    report = await world.sender.send_due()
+
+    assert report == SendReport(sent=15, statuses={"201": 15, "lost claim": 2})
+    assert world.row(ids[8])["state"] == "sent"  # after a lost claim the conversation is not given up
+
+
+async def test_a_retry_after_given_as_an_http_date_is_counted_from_the_senders_clock():
+    in_ninety_seconds = "Sat, 21 Nov 2026 08:01:30 GMT"  # NOW + 90 s
+    world = World(HttpFailure(429, {"Retry-After": in_ninety_seconds}))
+    delivery_id = world.queue()
+
+    await world.sender.send_due()
+
+    assert world.row(delivery_id)["next_attempt_at"] == NOW + timedelta(seconds=90)
+
+
+def test_each_sender_claims_under_a_name_of_its_own_host_process_and_instance():
+    first, second = World().sender, World().sender
+
+    assert first.worker.startswith(f"{socket.gethostname()}-{os.getpid()}-")
+    assert len(first.worker.rsplit("-", 1)[1]) == 6 and first.worker != second.worker

@@ -123,3 +123,9 @@ def test_the_bots_sender_leases_five_minutes_or_twice_a_send_when_the_timeouts_a
 
     assert lease_for() == timedelta(minutes=5)
     assert lease_for(CONNECTOR_CONNECT_TIMEOUT_SECONDS=5.0, CONNECTOR_READ_TIMEOUT_SECONDS=600.0) == timedelta(seconds=1210)
+
+
+def test_retry_after_as_an_http_date_with_no_clock_given_is_counted_from_now():
+    seconds = status_of(failure(429, {"Retry-After": "Fri, 01 Jan 2100 00:00:00 GMT"}))[1]
+
+    assert seconds is not None and seconds > 0
