@@ -144,3 +144,19 @@ def test_r16_an_msa_that_moved_names_only_the_credentials_the_requirement_asks_f
     [(_, _, found)] = causes_at_risk(evaluate_organization(moved, catalog(AZURE), NOW))
 
     assert [(c.kind, c.person_id, c.code, c.msa, c.when) for c in found] == [("msa_moved", "bob", "AZ-104", "bob@msa", NOW)]
+
+
+def test_r9_a_leaver_behind_a_requirement_still_met_on_the_anniversary_is_no_cause():
+    """Cloud Silver needs an AZ-104 and an AZ-305 person. Bob's AZ-104 expires in July: that is the
+    cause. Dave, who left, held an AZ-305 too, but Carl's AZ-305 keeps that requirement met."""
+    two = catalog(competency("cloud", option("azure", silver=[people(1, any_of=["AZ-104"]), people(1, any_of=["AZ-305"])])))
+    snapshot = (
+        OrgBuilder("org").membership("silver", FAR, ("cloud", "silver"))
+        .person("bob").holds("bob", "AZ-104", expires_at=later(days=30))
+        .person("carl").holds("carl", "AZ-305")
+        .person("dave", left_on=date(2026, 6, 1)).holds("dave", "AZ-305").build()
+    )
+
+    [(_, _, found)] = causes_at_risk(evaluate_organization(snapshot, two, NOW))
+
+    assert [(c.kind, c.person_id, c.code) for c in found] == [("expiring", "bob", "AZ-104")]
