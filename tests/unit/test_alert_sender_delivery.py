@@ -347,3 +347,18 @@ def test_each_sender_claims_under_a_name_of_its_own_host_process_and_instance():
 
     assert first.worker.startswith(f"{socket.gethostname()}-{os.getpid()}-")
     assert len(first.worker.rsplit("-", 1)[1]) == 6 and first.worker != second.worker
+
+
+async def test_an_alert_is_worded_at_the_senders_moment_a_leaver_still_to_leave_is_leaving():
+    world = World()
+    leaving = {**MOVED, "cause": "leaver", "code": None, "codes": [], "msa": None, "when": (NOW + timedelta(days=30)).isoformat()}
+    reference = {"channelId": "msteams", "serviceUrl": "https://smba.example/", "conversation": {"id": "a:ada"}}
+    world.uows.conversations.references[("ada", "a:ada")] = StoredReference("{}", True, "en-US", None, NOW, None)
+    world.uows.outbox.add_due(DueDelivery(0, "ada", "a:ada", "tenant", "contoso", "Contoso", reference, "en-US", None, "renewal_at_risk", leaving, 0), NOW)
+
+    await world.sender.send_due()
+    world.clock.advance(31 * 24 * 3600)
+    world.uows.outbox.add_due(DueDelivery(0, "ada", "a:ada", "tenant", "contoso", "Contoso", reference, "en-US", None, "renewal_at_risk", leaving, 0), world.clock.now)
+    await world.sender.send_due()
+
+    assert [text.split("\n")[2] for text in texts(world.adapter)] == ["What changed: Ben Weber leaves on Dec 21, 2026", "What changed: Ben Weber left on Dec 21, 2026"]
