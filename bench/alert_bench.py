@@ -81,7 +81,10 @@ async def run(alerts: int, rate: float, database_url: str) -> None:
         print(f"queued {queued:,} alerts for {admins:,} admins; per-tenant limit {rate:g}/s; 10% of sends answered 429")
 
         policy = SendPolicy(batch_size=1000, concurrency=64, tenant_rate_per_second=rate)
-        sender = AlertSender(services.uows, build_adapter(services), "local-bot", utc_now, policy, service_urls(services.settings))
+        sender = AlertSender(
+            services.uows, build_adapter(services), "local-bot", utc_now, policy, service_urls(services.settings),
+            monotonic=time.monotonic, sleep=asyncio.sleep, jitter=random.Random(),
+        )
         started = time.monotonic()
         while True:
             await sender.send_due()

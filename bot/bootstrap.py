@@ -5,6 +5,8 @@ Nothing is built at import time; tests build the same graph with a test database
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -96,7 +98,10 @@ def build_sender(services: Services, adapter: CompetencyAdapter, policy: SendPol
         longest_send = settings.connector_connect_timeout_seconds + settings.connector_read_timeout_seconds
         lease = max(SendPolicy.lease, timedelta(seconds=2 * longest_send))
         policy = SendPolicy(lease=lease, tenant_rate_per_second=settings.alert_tenant_rate_per_second)
-    return AlertSender(services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy, service_urls(settings))
+    return AlertSender(
+        services.uows, adapter, settings.microsoft_app_id or LOCAL_APP_ID, services.clock, policy, service_urls(settings),
+        monotonic=time.monotonic, sleep=asyncio.sleep, jitter=random.Random(),
+    )
 
 
 def build_alerts(services: Services, adapter: CompetencyAdapter, policy: SendPolicy | None = None) -> AlertWorker:

@@ -6,7 +6,11 @@ when a test fails with it. A survivor is a change no test notices: a rule the te
 equivalent change (one that cannot alter behaviour). `mutmut show NAME` prints a survivor's change.
 
     python tools/mutation.py [--max-children N]   # run, then report
-    python tools/mutation.py --report             # report the last run (mutants/)
+    python tools/mutation.py --paths services/domain/renewal.py bot/proactive/throttle.py   # only these modules
+    python tools/mutation.py --report [--paths ...]   # report the last run (mutants/)
+
+`--paths` keeps the results of other modules in mutants/ (mutmut reuses them); `make mutation`
+starts from an empty mutants/ and runs every module.
 """
 
 from __future__ import annotations
@@ -46,8 +50,22 @@ def score(statuses: dict[str, str]) -> tuple[int, int]:
     return sum(1 for s in counted if s in KILLED), len(counted)
 
 
-def report(out=sys.stdout) -> int:
-    by_file = {source: statuses for source, statuses in results().items() if score(statuses)[1]}
+def mutant_patterns(paths: list[str]) -> list[str]:
+    """mutmut's mutant names for source paths: `services/domain/renewal.py` → `services.domain.renewal.*`,
+    a folder → every module under it."""
+    patterns = []
+    for path in paths:
+        dotted = path.strip("/").removesuffix(".py").replace("/", ".")
+        patterns.append(f"{dotted}.*")
+    return patterns
+
+
+def within(source: str, paths: list[str] | None) -> bool:
+    return not paths or any(source == p or source.startswith(p.rstrip("/") + "/") for p in paths)
+
+
+def report(out=sys.stdout, paths: list[str] | None = None) -> int:
+    by_file = {source: statuses for source, statuses in results().items() if score(statuses)[1] and within(source, paths)}
     if not by_file:
         print("no mutation results in mutants/: run `make mutation`", file=out)
         return 1
@@ -76,12 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run")
     parser.add_argument("--max-children", type=int, default=2, help="mutants tested in parallel (default 2)")
+    parser.add_argument("--paths", nargs="+", metavar="PATH", help="only these modules or folders (as configured in [tool.mutmut] only_mutate)")
     args = parser.parse_args(argv)
     if not args.report:
-        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)], cwd=PROJECT)
+        names = mutant_patterns(args.paths) if args.paths else []
+        run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names], cwd=PROJECT)
         if run.returncode not in (0, 1):  # 1: some mutants survived
             return run.returncode
-    return report()
+    return report(paths=args.paths)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import os
 import random
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -80,6 +81,12 @@ def status_of(error: BaseException, now: datetime | None = None) -> tuple[int | 
 
 
 class AlertSender:
+    """`clock` is the wall clock the outbox is kept on (due times, leases, Retry-After dates);
+    `monotonic` and `sleep` pace Teams' send windows (the throttle); `jitter` draws the backoff's
+    random fifth. The composition root (bot/bootstrap.py) hands in the real ones; tests, fakes.
+    `service_urls`: where sends may go; by default only the Bot Framework's and Teams' own hosts over
+    https (the authenticated default of `ALLOWED_SERVICE_URL_HOSTS`)."""
+
     def __init__(
         self,
         uows: UnitOfWorkFactory,
@@ -88,9 +95,11 @@ class AlertSender:
         clock: Clock,
         policy: SendPolicy | None = None,
         service_urls: ServiceUrlPolicy | None = None,
+        *,
+        monotonic: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]],
+        jitter: random.Random,
     ):
-        """`service_urls`: where sends may go; by default only the Bot Framework's and Teams' own hosts
-        over https (the authenticated default of `ALLOWED_SERVICE_URL_HOSTS`)."""
         self.uows = uows
         self.service_urls = service_urls or ServiceUrlPolicy.from_setting(local_mode=False, setting="")
         self.adapter = adapter
@@ -105,7 +114,8 @@ class AlertSender:
                 f"the alert lease ({self.policy.lease.total_seconds():g} s) must be longer than one send may take "
                 f"(the connector's connect + read timeout, {longest_send:g} s)"
             )
-        self.throttle = Throttle(self.policy.tenant_rate_per_second)
+        self.throttle = Throttle(self.policy.tenant_rate_per_second, monotonic, sleep)
+        self.jitter = jitter
         self.worker = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
     @staticmethod
@@ -205,4 +215,4 @@ class AlertSender:
 
     def _backoff(self, attempts: int) -> float:
         delay = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** max(0, attempts - 1))
-        return delay * random.uniform(0.8, 1.2)
+        return delay * self.jitter.uniform(0.8, 1.2)

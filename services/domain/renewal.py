@@ -169,8 +169,7 @@ def _lost_by_then(
                 if code in codes and holding.valid_until is not None and holding.valid_until <= anniversary:
                     kind: CauseKind = "retiring" if holding.valid_until == retired_until(catalog, code) else "expiring"
                     causes.append(RiskCause(kind, person_id=person_id, code=code, msa=holding.msa, when=holding.valid_until, **base))
-        if not now_result.met and today.override is None:  # under an override, its end is the cause
-            causes.append(RiskCause("people_short", current=now_result.current, required=now_result.required, **base))
+        # A requirement short already today is met only under an override: the override's end is its cause.
     return causes
 
 

@@ -3,6 +3,7 @@ the demo dataset imported at a fixed moment."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
@@ -14,6 +15,7 @@ from bot.bootstrap import Services, open_services
 from bot.hosting.app import create_app
 from services.demo_dataset import CONTOSO_ADMIN_AAD, CONTOSO_TENANT, FABRIKAM_ADMIN_AAD, FABRIKAM_TENANT, build_demo_dataset
 from services.importer import import_dataset
+from services.outbox import list_alerts
 from services.settings import Settings
 from tests.e2e.fakes import FakeConnector, FakeGraph, FakeTokenService, LoopbackServer, TeamsChannel, TeamsUser
 
@@ -85,6 +87,19 @@ async def demo(settings: Settings) -> None:
 async def bot(settings: Settings, demo: None) -> AsyncIterator[LoopbackServer]:
     async with running_bot(settings) as (server, _):
         yield server
+
+
+async def outbox_settled(uows, timeout: float = 10.0) -> list[tuple[str, str]]:
+    """Wait until no alert delivery is pending or claimed (each is sent or dead), then return them all
+    as (user, state). The bot's turns queue deliveries before they answer, so once this returns after
+    the last turn, the bot sends nothing more: a second copy of an alert would have been sent by then.
+    A bounded poll of the outbox (the bot's sender runs in the bot's own task); not a timing assertion."""
+    async with asyncio.timeout(timeout):
+        while True:
+            deliveries = [(user, state) for alert in await list_alerts(uows) for user, state, _, _ in alert.deliveries]
+            if all(state in ("sent", "dead") for _, state in deliveries):
+                return deliveries
+            await asyncio.sleep(0.02)
 
 
 @pytest.fixture

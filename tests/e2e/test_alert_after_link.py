@@ -4,13 +4,11 @@ and the credential; Contoso's figures rise and Fabrikam's fall."""
 
 from __future__ import annotations
 
-import asyncio
-
 from services.demo_dataset import FABRIKAM_ID, FABRIKAM_TENANT
 from services.importer import import_dataset
 from services.progress import organization_progress
 from tests.e2e.agreement import assert_alert_agrees_with_renewal
-from tests.e2e.conftest import JONAS, NOW, OLIVER, prepare_sign_in
+from tests.e2e.conftest import JONAS, NOW, OLIVER, outbox_settled, prepare_sign_in
 from tests.e2e.fakes import TeamsUser
 
 FRIEDA = TeamsUser("29:frieda", "00000000-0000-4000-8000-0000000000f9", FABRIKAM_TENANT, "de-DE", "Frieda Wolf")
@@ -34,7 +32,7 @@ async def test_fabrikams_admins_each_get_one_alert_in_their_language_when_jonas_
     await teams.say(bot.url, JONAS, "yes")
     oliver = await connector.wait_for(2, OLIVER.conversation_id)  # help answer + the alert
     frieda = await connector.wait_for(2, FRIEDA.conversation_id)
-    await asyncio.sleep(0.5)  # a second copy would have arrived by now
+    await outbox_settled(uows)  # every alert queued is sent: a second copy would have arrived by now
 
     english, german = oliver[1:], frieda[1:]
     assert len(connector.accepted(OLIVER.conversation_id)) == 2 and len(connector.accepted(FRIEDA.conversation_id)) == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -28,6 +27,7 @@ from services.progress import organization_progress
 from services.settings import Settings
 from tests.e2e.agreement import assert_alert_agrees_with_renewal
 from tests.e2e.fakes import Answer, FakeConnector
+from tests.fakes.clocks import FakeWallClock, sender_pacing
 
 # The lease outlasts any send (AlertSender refuses one that does not outlast the connector's connect +
 # read timeout, 25 s): a live sender under load never loses a row it is still sending. A dead sender's
@@ -75,7 +75,9 @@ async def prepare(services, connector: FakeConnector, admins: int, leavers: int,
 
 
 def sender_for(services, policy: SendPolicy = FAST, clock=utc_now) -> AlertSender:
-    return AlertSender(services.uows, build_adapter(services), "local-bot", clock, policy, service_urls(services.settings))
+    """A sender on the real adapter; Teams' windows are paced on a fake monotonic clock (a throttle
+    wait costs no real time) and the backoff's jitter is seeded."""
+    return AlertSender(services.uows, build_adapter(services), "local-bot", clock, policy, service_urls(services.settings), **sender_pacing())
 
 
 def after_the_lease() -> datetime:
@@ -169,31 +171,33 @@ async def test_the_zone_teams_sent_travels_with_each_delivery_and_an_unknown_one
 async def test_a_429_with_retry_after_is_delivered_once_after_the_wait(services, connector):
     await prepare(services, connector, admins=1, leavers=1)
     connector.script(Answer.throttled(1))
-    sender = sender_for(services)
+    clock = FakeWallClock(utc_now())
+    sender = sender_for(services, clock=clock)
 
     first = await sender.send_due()
-    started = time.monotonic()
-    while not connector.accepted():
-        await sender.send_due()
-        await asyncio.sleep(0.05)
-    waited = time.monotonic() - started
+    clock.advance(0.999)
+    too_early = await sender.send_due()
+    clock.advance(0.001)
+    after_the_wait = await sender.send_due()
 
     assert (first.sent, first.retried) == (0, 1)
+    assert too_early == SendReport()  # Retry-After: 1 is waited out on the sender's clock
+    assert (after_the_wait.sent, after_the_wait.retried) == (1, 0)
     assert len(connector.accepted()) == 1 and len(connector.deliveries) == 2
-    assert waited >= 0.9
 
 
 async def test_503_twice_then_success_is_delivered_once(services, connector):
     await prepare(services, connector, admins=1, leavers=1)
     connector.script(Answer(503), Answer(503))
-    sender = sender_for(services)
+    clock = FakeWallClock(utc_now())
+    sender = sender_for(services, clock=clock)
 
-    for _ in range(40):
-        await sender.send_due()
-        if connector.accepted():
-            break
-        await asyncio.sleep(0.05)
+    reports = []
+    for _ in range(4):
+        reports.append(await sender.send_due())
+        clock.advance(1)  # past the longest backoff here (0.05 s × 2 × 1.2)
 
+    assert [(r.sent, r.retried) for r in reports] == [(0, 1), (0, 1), (1, 0), (0, 0)]
     assert [d.status for d in connector.deliveries] == [503, 503, 201]
     assert [d.state for d in await rows(services, AlertDeliveryRow)] == ["sent"]
 
@@ -224,12 +228,26 @@ class HangingConnector(FakeConnector):
         super().__init__()
         self.accept = accept
         self.released = asyncio.Event()
+        self.held: set[str] = set()  # the conversations with a request held now
+        self._held_changed = asyncio.Condition()
 
     def release(self) -> None:
         self.released.set()
 
+    async def wait_until_held(self, conversations: dict[str, int], timeout: float = 5) -> None:
+        """Until every conversation with alerts still to go (`conversations`: id → how many it gets)
+        has its next request held: the sender is then in the middle of sending to each."""
+        def every_unfinished_one_held() -> bool:
+            return all(c in self.held for c, due in conversations.items() if len(self.accepted(c)) < due)
+
+        async with asyncio.timeout(timeout), self._held_changed:
+            await self._held_changed.wait_for(every_unfinished_one_held)
+
     async def _post_activity(self, request: web.Request) -> web.Response:
         if len(self.accepted()) >= self.accept and not self.released.is_set():
+            async with self._held_changed:
+                self.held.add(request.match_info["conversation_id"])
+                self._held_changed.notify_all()
             await self.released.wait()
             return web.json_response({}, status=503)
         return await super()._post_activity(request)
@@ -240,7 +258,8 @@ async def test_a_sender_killed_mid_batch_and_restarted_delivers_the_rest_with_no
         queued = await prepare(services, connector, admins=4, leavers=5)  # 20 deliveries
         first = asyncio.create_task(sender_for(services).send_due())
         await connector.wait_for(7)
-        await asyncio.sleep(0.2)
+        await connector.wait_until_held({f"a:admin-{i}": 5 for i in range(4)})
+        assert connector.held  # sends are in flight
         first.cancel()  # the process dies while requests hang
         with pytest.raises(asyncio.CancelledError):
             await first

@@ -4,7 +4,6 @@ admin's language and time zone; and the zone Teams sends is kept for alerts."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,7 +14,7 @@ from services.alert_scan import scan_alerts
 from services.demo_dataset import CONTOSO_ADMIN_AAD, CONTOSO_TENANT
 from services.persistence.tables import ConversationReferenceRow
 from tests.e2e.agreement import assert_alert_agrees_with_renewal, pattern
-from tests.e2e.conftest import JONAS, NOW, OLIVER, SAMUELS_MSA, prepare_sign_in
+from tests.e2e.conftest import JONAS, NOW, OLIVER, SAMUELS_MSA, outbox_settled, prepare_sign_in
 from tests.e2e.fakes import TeamsUser
 
 ANNA = TeamsUser("29:anna", CONTOSO_ADMIN_AAD, CONTOSO_TENANT, "de-DE", "Anna Schmidt", "Europe/Berlin")
@@ -38,7 +37,7 @@ async def test_every_alert_over_http_agrees_with_the_renewal_answer_of_the_same_
     await teams.say(bot.url, JONAS, "yes")  # Thomas's MSA leaves Fabrikam: Fabrikam's renewal is at risk
 
     received = {admin.user_id: await connector.wait_for(expected, admin.conversation_id) for admin, expected in ((ANNA, 3), (SOPHIE, 3), (OLIVER, 2))}
-    await asyncio.sleep(0.5)  # a second copy would have arrived by now
+    await outbox_settled(uows)  # every alert queued is sent: a second copy would have arrived by now
     checked = []
     for admin, language, question in ((ANNA, "de", "Verlängerung gefährdet?"), (SOPHIE, "en", "is our renewal at risk?"), (OLIVER, "en", "is our renewal at risk?")):
         alerts = [d.text for d in connector.accepted(admin.conversation_id)[1:]]

@@ -16,7 +16,7 @@ from services.domain.catalog import Catalog
 from services.evaluation_cache import EvaluationCache
 from services.persistence.conversations import PersonalConversation, StoredMeeting, StoredReference
 from services.persistence.links import StoredLink
-from services.records import UserRecord
+from services.records import DueDelivery, UserRecord
 
 
 class FakeRepository:
@@ -160,8 +160,32 @@ class FakeAlertRepository:
 
 @dataclass
 class FakeOutboxRepository:
-    deliveries: list[tuple[int, str, str, datetime]] = field(default_factory=list)  # (cause, user, conversation, due)
+    queued: list[tuple[int, str, str, datetime]] = field(default_factory=list)  # (cause, user, conversation, due)
     states: dict[int, dict[str, Any]] = field(default_factory=dict)  # delivery id (index + 1) -> its columns
+    sendable: dict[int, DueDelivery] = field(default_factory=dict)  # delivery id -> what `deliveries()` joins for it
+
+    def add_due(self, delivery: DueDelivery, due: datetime) -> int:
+        """A pending delivery, due at `due`, with what sending it needs (`delivery.id` is replaced by its place)."""
+        self.queued.append((0, delivery.user_id, delivery.conversation_id, due))
+        delivery_id = len(self.queued)
+        self.states[delivery_id] = {"state": "pending", "claimed_by": None, "last_status": None, "next_attempt_at": due, "lease_until": None, "attempts": 0}
+        self.sendable[delivery_id] = replace(delivery, id=delivery_id)
+        return delivery_id
+
+    async def due_ids(self, now: datetime, limit: int) -> list[int]:
+        due = [
+            i for i, row in self.states.items()
+            if (row["state"] == "pending" and row["next_attempt_at"] <= now) or (row["state"] == "claimed" and row["lease_until"] < now)
+        ]
+        return sorted(due, key=lambda i: (self.states[i]["next_attempt_at"], i))[:limit]
+
+    async def claim(self, delivery_ids: Sequence[int], worker: str, lease_until: datetime) -> None:
+        for i in delivery_ids:
+            row = self.states[i]
+            row.update(state="claimed", claimed_by=worker, lease_until=lease_until, attempts=row["attempts"] + 1)
+
+    async def deliveries(self, delivery_ids: Sequence[int]) -> list[DueDelivery]:
+        return [replace(self.sendable[i], attempts=self.states[i]["attempts"]) for i in sorted(delivery_ids)]
 
     async def update_claimed(self, delivery_id: int, worker: str, **values: Any) -> bool:
         row = self.states.get(delivery_id)
@@ -171,17 +195,17 @@ class FakeOutboxRepository:
         return True
 
     async def give_up_pending(self, user_id: str, conversation_id: str, status: str) -> None:
-        for i, (_, user, conversation, _) in enumerate(self.deliveries, start=1):
+        for i, (_, user, conversation, _) in enumerate(self.queued, start=1):
             if (user, conversation) == (user_id, conversation_id) and self.states[i]["state"] == "pending":
                 self.states[i].update(state="dead", last_status=status)
 
     async def queued_for(self, cause_ids: Sequence[int]) -> set[tuple[int, str]]:
-        return {(cause, user) for cause, user, _, _ in self.deliveries if cause in cause_ids}
+        return {(cause, user) for cause, user, _, _ in self.queued if cause in cause_ids}
 
     async def queue(self, deliveries: Sequence[tuple[int, str, str]], now: datetime) -> None:
         for cause, user, conversation in deliveries:
-            self.deliveries.append((cause, user, conversation, now))
-            self.states[len(self.deliveries)] = {"state": "pending", "claimed_by": None, "last_status": None}
+            self.queued.append((cause, user, conversation, now))
+            self.states[len(self.queued)] = {"state": "pending", "claimed_by": None, "last_status": None, "next_attempt_at": now, "lease_until": None, "attempts": 0}
 
 
 class FakeUnitOfWork:

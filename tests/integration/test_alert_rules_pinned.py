@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +19,8 @@ from services.conversations import Sighting, meet_member
 from services.importer import import_dataset
 from services.persistence.tables import AlertDeliveryRow, ConversationReferenceRow
 from services.settings import Settings
+from tests.fakes.adapter import FakeAdapter, HttpFailure
+from tests.fakes.clocks import sender_pacing
 
 TEAMS = "https://smba.trafficmanager.net/emea/"  # on the default ALLOWED_SERVICE_URL_HOSTS
 START = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
@@ -42,39 +43,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-class HttpFailure(Exception):
-    def __init__(self, status: int, headers: dict[str, str] | None = None):
-        super().__init__(f"HTTP {status}")
-        self.response = SimpleNamespace(status_code=status, headers=headers or {})
-
-
-class FakeTurn:
-    def __init__(self, adapter: FakeAdapter):
-        self.adapter = adapter
-
-    async def send_activity(self, activity: Any) -> None:
-        outcome = self.adapter.script.pop(0) if self.adapter.script else None
-        if outcome is not None:
-            raise outcome
-        self.adapter.delivered.append(activity)
-
-
-class FakeAdapter:
-    """`continue_conversation` as the sender uses it; each send takes the next scripted failure, or
-    succeeds when the script is empty."""
-
-    def __init__(self, *script: Exception):
-        self.script = list(script)
-        self.delivered: list[Any] = []
-        self.attempts = 0
-        self.service_urls: list[str] = []  # where each send went (where the adapter would take a token to)
-
-    async def continue_conversation(self, reference: Any, callback: Any, bot_id: str) -> None:
-        self.attempts += 1
-        self.service_urls.append(reference.service_url)
-        await callback(FakeTurn(self))
 
 
 def dataset(admins: list[dict[str, Any]]) -> dict[str, Any]:
@@ -136,7 +104,7 @@ async def queued(services, adapter: FakeAdapter, policy: SendPolicy) -> AlertSen
     await import_dataset(services.uows, dataset([admin(0)]), START)
     await meet_admins(services, 1)
     await scan_alerts(services.uows, START)
-    return AlertSender(services.uows, adapter, "bot", services.clock, policy)  # type: ignore[arg-type]
+    return AlertSender(services.uows, adapter, "bot", services.clock, policy, **sender_pacing())  # type: ignore[arg-type]
 
 
 async def test_the_sender_gives_up_after_max_attempts_and_sends_no_more(services):
@@ -207,7 +175,7 @@ async def test_a_stored_service_url_off_the_allow_list_is_never_sent_to_and_its_
     await meet_member(services.uows, "tenant", "aad-1", Sighting("a:admin-1", forged, True, "en-US"), START)
     await scan_alerts(services.uows, START)
     adapter = FakeAdapter()
-    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy())  # type: ignore[arg-type]
+    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy(), **sender_pacing())  # type: ignore[arg-type]
 
     with caplog.at_level(logging.INFO):
         report = await sender.send_due()
@@ -228,7 +196,7 @@ async def test_a_reference_stored_before_the_allow_list_was_narrowed_is_refused_
     await scan_alerts(services.uows, START)
     adapter = FakeAdapter()
     narrowed = ServiceUrlPolicy.from_setting(local_mode=False, setting="*.botframework.com")
-    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy(), service_urls=narrowed)  # type: ignore[arg-type]
+    sender = AlertSender(services.uows, adapter, "bot", services.clock, SendPolicy(), service_urls=narrowed, **sender_pacing())  # type: ignore[arg-type]
 
     report = await sender.send_due()
     await import_dataset(services.uows, {"users": [{"id": "left-1", "organization": "org", "display_name": "Second Leaver", "left_on": "2026-11-02"}], "msa_links": [{"user": "left-1", "msa": "left-1@msa", "linked_at": "2025-01-01T00:00:00+00:00"}], "achievements": [{"msa": "left-1@msa", "code": "AZ-104", "earned_at": "2024-12-01T00:00:00+00:00"}]}, START)

@@ -51,10 +51,10 @@ async def test_only_present_admins_with_a_live_personal_chat_and_alerts_on_recei
     queued = await queue_deliveries(uows, "contoso", NOW)
 
     assert queued == 3
-    assert sorted((c, u, conversation) for c, u, conversation, _ in uows.outbox.deliveries) == [
+    assert sorted((c, u, conversation) for c, u, conversation, _ in uows.outbox.queued) == [
         (cause, "ada", "ada-new"), (cause, "bo", "bo-1"), (cause, "fay", "fay-1"),
     ]
-    assert {due for *_, due in uows.outbox.deliveries} == {NOW}
+    assert {due for *_, due in uows.outbox.queued} == {NOW}
 
 
 async def test_each_active_cause_reaches_each_recipient_once_and_cleared_causes_reach_nobody():
@@ -68,7 +68,7 @@ async def test_each_active_cause_reaches_each_recipient_once_and_cleared_causes_
     again = await queue_deliveries(uows, "contoso", NOW + timedelta(minutes=5))
 
     assert again == 0
-    assert sorted((c, u) for c, u, _, _ in uows.outbox.deliveries) == [
+    assert sorted((c, u) for c, u, _, _ in uows.outbox.queued) == [
         (first, "ada"), (first, "bo"), (first, "fay"), (second, "ada"), (second, "bo"), (second, "fay"),
     ]
 
@@ -82,7 +82,7 @@ async def test_an_admin_who_talks_to_the_bot_later_is_queued_then_for_the_causes
     later = await queue_deliveries(uows, "contoso", NOW + timedelta(hours=2))
 
     assert later == 1
-    assert uows.outbox.deliveries[-1] == (cause, "gus", "gus-personal", NOW + timedelta(hours=2))
+    assert uows.outbox.queued[-1] == (cause, "gus", "gus-personal", NOW + timedelta(hours=2))
 
 
 async def test_nothing_is_queued_without_a_cause_or_without_a_recipient():
@@ -93,4 +93,4 @@ async def test_nothing_is_queued_without_a_cause_or_without_a_recipient():
     alone.add_user(user("cy", "employee"), "Contoso", tenant_id="t")
     talked(alone, "cy", "cy-1")
     alone.alerts.add("contoso", "renewal:cloud")
-    assert (await queue_deliveries(alone, "contoso", NOW), alone.outbox.deliveries) == (0, [])
+    assert (await queue_deliveries(alone, "contoso", NOW), alone.outbox.queued) == (0, [])

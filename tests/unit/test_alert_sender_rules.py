@@ -3,6 +3,7 @@ seconds or as an HTTP date counted from the sender's clock; what is retried, wha
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from types import SimpleNamespace
@@ -10,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.proactive.alert_sender import GONE, RETRYABLE, AlertSender, SendPolicy, status_of
+from tests.fakes.clocks import sender_pacing
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 
@@ -46,15 +48,42 @@ def test_what_is_retried_and_what_means_the_conversation_is_gone():
     assert {403, 404} == GONE
 
 
-@pytest.mark.parametrize(("attempts", "low", "high"), [(1, 0.8, 1.2), (2, 1.6, 2.4), (4, 6.4, 9.6), (30, 480.0, 720.0)])
-def test_the_backoff_doubles_per_attempt_with_a_fifth_of_jitter_up_to_its_cap(attempts, low, high):
-    sender = AlertSender.__new__(AlertSender)
-    sender.policy = SendPolicy(backoff_base=1.0, backoff_cap=600.0)
+class Edge(random.Random):
+    """A random source whose `uniform(a, b)` answers `a` (`at=0`) or `b` (`at=1`), and records (a, b)."""
 
-    delays = [sender._backoff(attempts) for _ in range(200)]
+    def __init__(self, at: float) -> None:
+        super().__init__(0)
+        self.at = at
+        self.asked: list[tuple[float, float]] = []
 
-    assert low <= min(delays) and max(delays) <= high
-    assert max(delays) - min(delays) > (high - low) / 2  # jittered, not fixed
+    def uniform(self, a: float, b: float) -> float:
+        self.asked.append((a, b))
+        return a + (b - a) * self.at
+
+
+def sender_with(policy: SendPolicy, jitter: random.Random) -> AlertSender:
+    return AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, policy, **{**sender_pacing(), "jitter": jitter})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("attempts", "low", "high"), [(0, 0.8, 1.2), (1, 0.8, 1.2), (2, 1.6, 2.4), (4, 6.4, 9.6), (10, 409.6, 614.4), (11, 480.0, 720.0), (30, 480.0, 720.0)])
+def test_the_backoff_doubles_per_attempt_with_a_fifth_of_jitter_either_way_up_to_its_cap(attempts, low, high):
+    """R10: base × 2^(attempts − 1), capped at 600 s, then ±20 % drawn from the sender's random source."""
+    policy = SendPolicy(backoff_base=1.0, backoff_cap=600.0)
+    lowest, highest = Edge(0), Edge(1)
+
+    assert sender_with(policy, lowest)._backoff(attempts) == pytest.approx(low)
+    assert sender_with(policy, highest)._backoff(attempts) == pytest.approx(high)
+    assert lowest.asked == highest.asked == [(0.8, 1.2)]
+
+
+def test_the_backoff_scales_with_the_base_and_its_jitter_is_the_injected_sources():
+    policy = SendPolicy(backoff_base=0.5, backoff_cap=3.0)
+
+    assert sender_with(policy, Edge(0.5))._backoff(3) == pytest.approx(2.0)  # 0.5 × 2², no jitter at the middle
+    assert sender_with(policy, Edge(0.5))._backoff(4) == pytest.approx(3.0)  # 4 s capped at 3 s
+    seeded = [sender_with(policy, random.Random(7))._backoff(2) for _ in range(2)]
+    assert seeded[0] == seeded[1] == pytest.approx(random.Random(7).uniform(0.8, 1.2))  # same seed, same delay
+    assert 0.8 <= seeded[0] <= 1.2
 
 
 def test_the_default_policy():
@@ -72,15 +101,15 @@ def adapter_with(connect: float, read: float) -> SimpleNamespace:
 def test_a_lease_no_longer_than_one_send_may_take_is_refused():
     """A send that outlasts its lease lets a second sender take the row over and send it again."""
     with pytest.raises(ValueError, match=r"lease \(25 s\).*connect \+ read timeout, 25 s"):
-        AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25)))  # type: ignore[arg-type]
+        AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25)), **sender_pacing())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"lease \(1 s\).*3 s"):
-        AlertSender(None, adapter_with(1.0, 2.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=1)))  # type: ignore[arg-type]
+        AlertSender(None, adapter_with(1.0, 2.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=1)), **sender_pacing())  # type: ignore[arg-type]
 
-    accepted = AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25.5)))  # type: ignore[arg-type]
+    accepted = AlertSender(None, adapter_with(5.0, 20.0), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=25.5)), **sender_pacing())  # type: ignore[arg-type]
     assert accepted.policy.lease == timedelta(seconds=25.5)
-    AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy())  # type: ignore[arg-type]  # default limits: 25 s < 5 min
+    AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy(), **sender_pacing())  # type: ignore[arg-type]  # default limits: 25 s < 5 min
     with pytest.raises(ValueError):
-        AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=10)))  # type: ignore[arg-type]
+        AlertSender(None, SimpleNamespace(), "bot", lambda: NOW, SendPolicy(lease=timedelta(seconds=10)), **sender_pacing())  # type: ignore[arg-type]
 
 
 def test_the_bots_sender_leases_five_minutes_or_twice_a_send_when_the_timeouts_are_longer():
@@ -94,3 +123,9 @@ def test_the_bots_sender_leases_five_minutes_or_twice_a_send_when_the_timeouts_a
 
     assert lease_for() == timedelta(minutes=5)
     assert lease_for(CONNECTOR_CONNECT_TIMEOUT_SECONDS=5.0, CONNECTOR_READ_TIMEOUT_SECONDS=600.0) == timedelta(seconds=1210)
+
+
+def test_retry_after_as_an_http_date_with_no_clock_given_is_counted_from_now():
+    seconds = status_of(failure(429, {"Retry-After": "Fri, 01 Jan 2100 00:00:00 GMT"}))[1]
+
+    assert seconds is not None and seconds > 0

@@ -17,7 +17,7 @@ def outbox_with_three_alerts_for_ada() -> FakeUnitOfWorkFactory:
     uows = FakeUnitOfWorkFactory(catalog())
     uows.conversations.references[("ada", "c1")] = StoredReference("{}", True, None, None, NOW, None)
     for cause in (1, 2, 3):
-        uows.outbox.deliveries.append((cause, "ada", "c1", NOW))
+        uows.outbox.queued.append((cause, "ada", "c1", NOW))
         uows.outbox.states[cause] = {"state": "pending", "claimed_by": None, "last_status": None}
     uows.outbox.states[1].update(state="claimed", claimed_by="w1")
     return uows

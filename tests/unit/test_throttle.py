@@ -4,21 +4,7 @@
 from __future__ import annotations
 
 from bot.proactive.throttle import CONVERSATION_WINDOWS, SlidingWindows, Throttle
-
-
-class FakeClock:
-    """Monotonic seconds that move only when told to, or when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
+from tests.fakes.clocks import FakeMonotonic as FakeClock
 
 
 def conversation_windows(clock: FakeClock) -> SlidingWindows:
