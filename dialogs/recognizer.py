@@ -126,15 +126,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
                "erinnerungen mitteilungen"),
     "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
-            "leave_me_alone spam deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
+            "leave_me_alone spam fewer less reduce never_again deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
-            "stopp keine hoer_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
+            "stopp keine kein keinerlei nicht_mehr nie_wieder niemals_wieder weniger reduzieren verzichte_auf hoer_auf hoert_auf hoeren_sie_auf hoer_bitte_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
     "AUS": ("", "aus"),
     "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
     "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
-    "ON": ("on enable unmute resume subscribe start again back reactivate receive",
-           "an einschalten anschalten aktivieren reaktivieren wieder anmachen erhalten"),
-    "NOTIFY": ("notify_me let_me_know tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
+    "ON": ("on enable unmute resume subscribe start again back activate reactivate receive",
+           "an einschalten anschalten anstellen aktivieren reaktivieren wieder anmachen erhalten"),
+    "NOTIFY": ("notify_me let_me_know letting_me_know telling_me informing_me tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
                "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
                "heads_up notified informed",
                "benachrichtige benachrichtigen informiere informieren warne sag_mir_bescheid "
@@ -173,7 +173,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
     "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
                "weitermachen sache ganze alles"),
-    "NO": ("no nope not dont changed_my_mind", "nein nicht anders_ueberlegt"),
+    "NO": ("no nope not dont never changed_my_mind", "nein nicht nie niemals anders_ueberlegt"),
     "LATER": ("not_now mistake by_mistake accident oops", "nicht_jetzt versehen aus_versehen fehler hoppla"),
     "LATER_WORD": ("later", "spaeter"),
     "MY": ("my mine i ive from_me", "mein meine meinen meinem meiner meines ich bei_mir von_mir"),
@@ -265,12 +265,12 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                         Pattern(0.95, ("REACH", "LEVEL|COMPETENCY|NAMED")), Pattern(1.0, ("CLOSEST",)),
                         Pattern(0.9, ("OPTIONS",)), Pattern(1.1, ("UPGRADE", "NAMED")),
                         Pattern(1.05, ("REACH|UPGRADE", "MEMBERSHIP")), Pattern(1.0, ("SHOULD", "ACHIEVE|PEOPLE|LEVEL"))),
-    "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
+    "renewal_status": (Pattern(0.95, ("RENEWAL",), 1.0, ("MY",)), Pattern(1.05, ("RISK|SAFE", "MEMBERSHIP")), Pattern(1.0, ("RENEWAL", "RISK|SAFE|STATUS|LEVEL|NAMED|COMPETENCY|MEMBERSHIP")),
                        Pattern(1.0, ("RISK|SAFE|KEEP|LOSE|COST|PROGRESS", "ANNIVERSARY")), Pattern(1.0, ("KEEP", "LEVEL|COMPETENCY|NAMED")),
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
-    "alerts_on": (Pattern(1.0, ("ALERTS", "ON")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO",)),
+    "alerts_on": (Pattern(1.0, ("ALERTS", "ON"), 0.75, ("NO", "OFF")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO", "HELP")),
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
     "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
                    Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
@@ -309,7 +309,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
                        "ANNIVERSARY"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
                   "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
-    "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE"),
+    "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE", "ON"),  # ON: "off again", "wieder aus"
     "help": ("ASK", "YOU", "ABOUT_BOT"),
     "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD", "DIALOG", "LEAVES"),
     "membership_status": ("PROGRESS", "RENEWAL", "SOON", "LEVEL", "SAFE", "RISK", "STATUS", "SHOWN", "WHEN"),

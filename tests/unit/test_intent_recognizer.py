@@ -85,7 +85,8 @@ def _held_out_accuracy() -> float:
 
 def test_held_out_utterances_are_recognised_with_at_least_95_percent_accuracy() -> None:
     # 0.375 with the first recogniser, 0.769 with the first cut of this one, 0.894 with naive Bayes as
-    # a fallback, 0.952 with the linear model that sees the rules' evidence (the w11 note has each step).
+    # a fallback, 0.952 with the linear model that sees the rules' evidence, 0.956 with opt-out rules fixed
+    # (the w11 and w11b notes have each step).
     # The issue aims at 0.97 overall and 0.95 per language; the test fails below 0.95.
     assert _held_out_accuracy() >= 0.95
 
@@ -200,6 +201,33 @@ def test_stop_alone_cancels_but_stop_alerts_mutes() -> None:
         assert recognize(text).intent == "cancel", text
     for text in ("stop alerts", "stop warnings", "Stopp Benachrichtigungen", "stop sending me warnings"):
         assert recognize(text).intent == "alerts_off", text
+
+
+def test_an_opt_out_with_a_negation_is_never_read_as_an_opt_in_by_the_rules() -> None:
+    # The rules decide alone at 0.9 and above, so an opt-out they read as an opt-in cannot be corrected.
+    for text in ("never alert me again", "nie wieder Benachrichtigungen", "kein Alert mehr",
+                 "Hören Sie auf, mich zu benachrichtigen", "hört auf mich zu warnen", "keinerlei Hinweise mehr",
+                 "switch the warnings off again", "Hinweise wieder abschalten", "fewer reminders, please",
+                 "Ich verzichte auf Erinnerungen", "stop informing me about renewals"):
+        analysis = rules(text)
+        assert not isinstance(analysis, Recognition)
+        assert analysis.intent == "alerts_off", text
+        assert recognize(text).intent == "alerts_off", text
+    for text in ("turn the alerts back on", "Alerts wieder einschalten", "notify me when certs expire",
+                 "please activate the warnings", "Hinweise wieder anstellen"):
+        assert recognize(text).intent == "alerts_on", text
+
+
+def test_a_question_about_the_bot_worded_with_notify_words_is_help() -> None:
+    for text in ("let me know what you are able to do", "please inform me what you can do", "notify me: what can you do?"):
+        assert recognize(text).intent == "help", text
+
+
+def test_membership_at_risk_or_safe_asks_about_the_renewal() -> None:
+    # SPEC section 1: whether the membership is at risk is the renewal question.
+    for text in ("is our partnership at risk", "Ist unsere Partnerschaft in Gefahr?", "is our membership safe"):
+        assert recognize(text).intent == "renewal_status", text
+    assert recognize("what's our membership level").intent == "membership_status"
 
 
 def test_unrelated_text_is_none() -> None:
