@@ -7,7 +7,7 @@ from datetime import tzinfo
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
-from dialogs.cards import Reply
+from dialogs.cards import Reply, kept
 from dialogs.formatting import time_zone
 from dialogs.messages import language_of, text
 from services.conversations import Member
@@ -49,8 +49,10 @@ def reply_activity(reply: Reply) -> Activity:
     """A card with its plain-text fallback, or just the text."""
     if reply.card is None:
         return MessageFactory.text(reply.text)
-    card = dict(reply.card)
-    card.setdefault("fallbackText", reply.text)
+    card = kept.content_of(reply)  # a kept reply's content is built once (dialogs/cards/kept.py)
+    if card is None:
+        card = dict(reply.card)
+        card.setdefault("fallbackText", reply.text)
     activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
     activity.summary = reply.text.split("\n", 1)[0]
     return activity

@@ -7,6 +7,8 @@ with string keys, lists, strings, numbers, booleans, None: exactly those types, 
 tuples, which msrest turns into strings) comes out of msrest equal to what went in, so such a field is
 left out of msrest's walk and put back into its output as it is; `json.dumps` then walks it once, in
 C. Any other field (a model such as an OAuth card, a date, an enum) goes through msrest as before.
+A kept reply's content (dialogs/cards/kept.py: the progress card of an evaluation and minute, shared
+and never changed) is walked once at all: its JSON text is made on its first send and spliced in after.
 
 `ActivityOperations` is the SDK's `ConversationsOperations` with `reply_to_activity` and
 `send_to_conversation` building their request body this way; URL, headers, the pipeline that sends
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from typing import Any, cast
 
 from botbuilder.schema import Activity
@@ -23,6 +26,8 @@ from botframework.connector import models
 from botframework.connector.aio.operations_async import ConversationsOperations
 from msrest import Serializer
 from msrest.pipeline import ClientRawResponse
+
+from dialogs.cards.kept import kept_content
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
@@ -43,12 +48,27 @@ def is_plain_json(node: object) -> bool:
     return kind in _SCALARS
 
 
+_KEPT = "\x00kept-card-" + uuid.uuid4().hex + "-"  # stands in for a kept card's JSON text until it is spliced in
+
+
+def kept_json(content: object) -> str | None:
+    """The JSON text of a kept reply's content (dialogs/cards/kept.py: shared, never changed), made on
+    its first send and reused after. None for any other content, and for a kept one not plain JSON."""
+    found = kept_content(content)
+    if found is None:
+        return None
+    if found.json_text is None and is_plain_json(found.content):
+        found.json_text = json.dumps(found.content)  # what json.dumps(body) writes for it in the body, byte for byte
+    return found.json_text
+
+
 def activity_json(serializer: Serializer, activity: Activity) -> str:
     """The activity exactly as msrest's `body(activity, "Activity")` and then `json.dumps` send it
     (keys in another order)."""
     channel_data, value = activity.channel_data, activity.value
     attachments = activity.attachments or []
-    plain = [a.content is not None and is_plain_json(a.content) for a in attachments]
+    texts = [kept_json(a.content) for a in attachments]
+    plain = [text is not None or (a.content is not None and is_plain_json(a.content)) for a, text in zip(attachments, texts)]
     slim = copy.copy(activity)
     if channel_data is not None and is_plain_json(channel_data):
         slim.channel_data = None
@@ -61,10 +81,16 @@ def activity_json(serializer: Serializer, activity: Activity) -> str:
         body["channelData"] = channel_data
     if slim.value is None and value is not None:
         body["value"] = value
-    for serialized, attachment, is_plain in zip(body.get("attachments") or (), attachments, plain):
-        if is_plain:
+    for index, (serialized, attachment, is_plain, text) in enumerate(zip(body.get("attachments") or (), attachments, plain, texts)):
+        if text is not None:
+            serialized["content"] = f"{_KEPT}{index}"
+        elif is_plain:
             serialized["content"] = attachment.content
-    return json.dumps(body)
+    sent = json.dumps(body)
+    for index, text in enumerate(texts):
+        if text is not None:
+            sent = sent.replace(json.dumps(f"{_KEPT}{index}"), text, 1)
+    return sent
 
 
 def _without_content(attachment: Any) -> Any:

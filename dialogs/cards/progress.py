@@ -8,6 +8,7 @@ from collections import OrderedDict
 from datetime import tzinfo
 
 from dialogs import formatting
+from dialogs.cards import kept
 from dialogs.cards.builder import ReplyBuilder
 from dialogs.cards.phrases import Phrasebook
 from dialogs.cards.reply import Reply
@@ -126,6 +127,7 @@ class ProgressReplies:
             self._replies.move_to_end(key)
             return found[1]
         reply = progress_reply(evaluation, level, language, zone)
+        kept.keep(reply)  # its activity content and JSON text made once (dialogs/cards/kept.py)
         self._replies[key] = (weakref.ref(assessment), reply)
         while len(self._replies) > self.size:
             self._replies.popitem(last=False)

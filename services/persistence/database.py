@@ -5,44 +5,25 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from services.persistence import sqlite_adapter  # its import checks the SQLAlchemy and aiosqlite versions it patches
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _rollback_if_in_transaction(connection: Any) -> None:
-    """SQLAlchemy's aiosqlite adapter rolls back on a trip to aiosqlite's thread each time a session
-    or a pooled connection is done with it: twice per read-only turn, where sqlite3 itself would do
-    nothing, since `Connection.rollback` issues ROLLBACK only when `in_transaction` (a SELECT opens
-    none). That same check is made here, on the event loop, before the trip is taken."""
-    sqlite_connection = connection._connection._connection  # aiosqlite.Connection → sqlite3.Connection
-    if sqlite_connection is not None and not sqlite_connection.in_transaction:
-        return
-    _adapter_rollback(connection)
-
-
-_adapter_rollback = AsyncAdapt_aiosqlite_connection.rollback
-
-
-def skip_idle_sqlite_rollbacks() -> None:
-    """Install `_rollback_if_in_transaction` (once per process; the adapter of SQLAlchemy 2.1)."""
-    if AsyncAdapt_aiosqlite_connection.rollback is not _rollback_if_in_transaction:
-        AsyncAdapt_aiosqlite_connection.rollback = _rollback_if_in_transaction  # type: ignore[method-assign,assignment]
-
-
 def create_engine(url: str, **options) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys and a busy timeout so concurrent writers wait."""
+    """An async engine; SQLite gets foreign keys, a busy timeout so concurrent writers wait, and fewer trips
+    to aiosqlite's thread (services/persistence/sqlite_adapter.py)."""
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 30})
-        skip_idle_sqlite_rollbacks()
+        sqlite_adapter.install()
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
 

@@ -1,4 +1,4 @@
-"""services/persistence/database.py skips aiosqlite's trip to its thread for a rollback that sqlite3
+"""services/persistence/sqlite_adapter.py skips aiosqlite's trip to its thread for a rollback that sqlite3
 would not issue (nothing written since the last commit), and keeps every rollback that matters."""
 
 from __future__ import annotations

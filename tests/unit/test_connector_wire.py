@@ -111,3 +111,64 @@ def test_plain_json_means_exactly_the_json_types():
     assert not is_plain_json([OrderedDict()])
     assert not is_plain_json({"a": Shade.DARK})
     assert not is_plain_json({"a": {1, 2}})
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_kept_progress_card_goes_out_byte_for_byte_as_a_fresh_one_and_is_serialized_once(language: str, monkeypatch):
+    from dialogs.cards import kept, progress_reply
+    from dialogs.cards.progress import ProgressReplies
+    from services.demo_dataset import CONTOSO_ID, FABRIKAM_ID
+    from tests.unit.test_cards import evaluate
+
+    apply_sdk_fixes()
+    serializer = Serializer(CONNECTOR_MODELS)
+    replies = ProgressReplies()
+    for organization, level in ((CONTOSO_ID, "gold"), (FABRIKAM_ID, "silver"), (CONTOSO_ID, "silver")):
+        evaluation = evaluate(organization)
+        fresh = activity_json(serializer, addressed(reply_activity(progress_reply(evaluation, level, language))))
+        reply = replies(evaluation, level, language)
+        first = activity_json(serializer, addressed(reply_activity(reply)))
+        content = reply_activity(reply).attachments[0].content
+        assert type(content) is dict and kept.kept_content(content) is not None
+        dumped: list[object] = []
+        monkeypatch.setattr(json, "dumps", lambda obj, *a, _into=dumped, **k: _into.append(obj) or _dumps(obj, *a, **k))
+        again = activity_json(serializer, addressed(reply_activity(replies(evaluation, level, language))))
+        monkeypatch.undo()
+
+        assert first == fresh and again == fresh
+        assert not any(d is content for d in dumped) and len(dumped) == 2  # only the body and the splice marker
+        assert json.loads(again) == both_ways(addressed(reply_activity(reply)))[0]  # what msrest would send
+
+
+def test_kept_contents_are_told_apart_by_identity_and_let_go_in_order():
+    from dialogs.cards import kept
+    from dialogs.cards.reply import Reply
+
+    replies = [Reply(f"text {i}", {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": f"card {i} \u00e4"}]}) for i in range(kept.SIZE + 2)]
+    for reply in replies:
+        kept.keep(reply)
+    twin = Reply(replies[-1].text, dict(replies[-1].card or {}))
+
+    assert kept.content_of(replies[0]) is None and kept.content_of(twin) is None  # let go; equal is not the same
+    assert kept.content_of(replies[-1]) == {**(replies[-1].card or {}), "fallbackText": "text 65"}
+    assert kept.kept_content(dict(kept.content_of(replies[-1]) or {})) is None
+
+    activity = addressed(Activity(type="message", attachments=[
+        Attachment(content_type=ADAPTIVE, content=kept.content_of(r)) for r in replies[-12:]]))
+    sent, fast = both_ways(activity)
+    assert fast == sent
+    assert [a["content"]["fallbackText"] for a in fast["attachments"]] == [f"text {i}" for i in range(54, 66)]  # type: ignore[index]
+
+
+def test_a_kept_content_that_is_not_plain_json_still_goes_through_msrest():
+    from dialogs.cards import kept
+    from dialogs.cards.reply import Reply
+
+    reply = Reply("odd", {"type": "AdaptiveCard", "when": datetime(2026, 1, 2, tzinfo=timezone.utc), "items": ("a", "b")})
+    kept.keep(reply)
+    sent, fast = both_ways(addressed(reply_activity(reply)))
+
+    assert fast == sent  # msrest's own reading of a date and a tuple
+
+
+_dumps = json.dumps
