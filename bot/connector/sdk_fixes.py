@@ -16,6 +16,7 @@ version: a new msrest may have moved, fixed or changed what they replace.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.metadata import version
 from typing import Any
 
@@ -23,6 +24,10 @@ from msrest.serialization import Serializer
 from msrest.universal_http.requests import ClientRetryPolicy
 
 MSREST_VERSION = "0.7.1"  # the msrest the repairs below were written for and checked against
+# Our copies of private botbuilder code, each checked against 4.17.1's source: ShallowSendTurnContext and
+# CompetencyAdapter._create_turn_context (bot/hosting/adapter.py), ActivityOperations and the pool's use of
+# the connector client's private parts (bot/connector/wire.py, pool.py), SignInPrompt (dialogs/link_msa_dialog.py).
+BOTBUILDER_VERSIONS = {"botbuilder-core": "4.17.1", "botbuilder-dialogs": "4.17.1", "botframework-connector": "4.17.1"}
 
 _msrest_serialize_object = Serializer.serialize_object
 
@@ -66,10 +71,24 @@ def check_msrest_version(installed: str) -> None:
         )
 
 
+def check_botbuilder_versions(installed: Mapping[str, str]) -> None:
+    wrong = {name: got for name, got in sorted(installed.items()) if got != BOTBUILDER_VERSIONS[name]}
+    if wrong:
+        raise SdkVersionError(
+            "our copies of private botbuilder code were written for "
+            + ", ".join(f"{name} {BOTBUILDER_VERSIONS[name]}" for name in wrong)
+            + ", but "
+            + ", ".join(f"{name} {got}" for name, got in wrong.items())
+            + " is installed: compare bot/hosting/adapter.py, bot/connector/wire.py and dialogs/link_msa_dialog.py with the new "
+            "release's source (tests/unit/test_connector_wire.py, tests/dialogs, tests/e2e), then update BOTBUILDER_VERSIONS"
+        )
+
+
 def apply_sdk_fixes() -> None:
     """Patch msrest, once per process (a second call changes nothing)."""
     if Serializer.serialize_object is _serialize_object:
         return
     check_msrest_version(version("msrest"))
+    check_botbuilder_versions({name: version(name) for name in BOTBUILDER_VERSIONS})
     ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]  # same members, O(1) lookups
     Serializer.serialize_object = _serialize_object  # type: ignore[method-assign]  # the patch itself

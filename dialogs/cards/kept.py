@@ -14,7 +14,8 @@ from typing import Any
 
 from dialogs.cards.reply import Reply
 
-SIZE = 64  # more than ProgressReplies keeps (32): a kept reply's content outlives it a little, never the reverse
+SIZE = 64  # more than ProgressReplies keeps (32); both drop the least recently used first, so a reply still
+# kept there keeps its content here
 
 
 class Kept:
@@ -44,7 +45,10 @@ def keep(reply: Reply) -> None:
 
 def content_of(reply: Reply) -> dict[str, Any] | None:
     kept = _by_reply.get(id(reply))
-    return kept.content if kept is not None and kept.reply is reply else None
+    if kept is None or kept.reply is not reply:
+        return None
+    _by_reply.move_to_end(id(reply))  # in use: the last to be dropped
+    return kept.content
 
 
 def kept_content(content: object) -> Kept | None:

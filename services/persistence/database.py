@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from services.persistence import sqlite_adapter  # its import checks the SQLAlchemy and aiosqlite versions it patches
+from services.persistence import sqlite_adapter  # install() checks the SQLAlchemy and aiosqlite versions it patches
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -12,7 +12,7 @@ is a GIL hand-off and a wake-up: about 0.3 ms of CPU on this machine's two cores
 - `_rollback_if_in_transaction` skips the trip for a rollback sqlite3 itself would not issue.
 
 Both use private API of SQLAlchemy 2.1.9 and aiosqlite 0.22.1 (the adapter's slots and methods,
-`aiosqlite.Connection._execute`): importing this module with other versions fails with
+`aiosqlite.Connection._execute`): `install()` with other versions fails with
 `SqliteAdapterVersionError`, so an upgrade cannot silently change what they replace.
 tests/integration/test_sqlite_adapter.py and test_sqlite_rollbacks.py show the behaviour kept."""
 
@@ -44,9 +44,6 @@ def check_versions(installed: dict[str, str]) -> None:
             "check that each replacement still keeps the adapter's behaviour (tests/integration/test_sqlite_adapter.py, "
             "test_sqlite_rollbacks.py), then update WRITTEN_FOR"
         )
-
-
-check_versions({name: version(name) for name in WRITTEN_FOR})
 
 
 def _statement(connection: sqlite3.Connection, operation: Any, parameters: Any, many: bool) -> tuple[Any, int, int | None, list[Any] | None]:
@@ -142,7 +139,9 @@ _adapter_rollback = AsyncAdapt_aiosqlite_connection.rollback
 
 
 def install() -> None:
-    """Install both, once per process (a second call changes nothing)."""
+    """Install both, once per process (a second call changes nothing), after checking the versions they
+    were written for (only where SQLite is used: a PostgreSQL deployment never depends on them)."""
+    check_versions({name: version(name) for name in WRITTEN_FOR})
     if AsyncAdapt_aiosqlite_connection.rollback is not _rollback_if_in_transaction:
         AsyncAdapt_aiosqlite_connection.rollback = _rollback_if_in_transaction  # type: ignore[method-assign,assignment]
     AsyncAdapt_aiosqlite_connection._cursor_cls = OneTripCursor  # type: ignore[assignment]

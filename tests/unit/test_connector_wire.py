@@ -140,6 +140,17 @@ def test_a_kept_progress_card_goes_out_byte_for_byte_as_a_fresh_one_and_is_seria
         assert json.loads(again) == both_ways(addressed(reply_activity(reply)))[0]  # what msrest would send
 
 
+def test_a_kept_content_in_use_is_the_last_to_be_let_go():
+    from dialogs.cards import kept
+    from dialogs.cards.reply import Reply
+
+    hot = Reply("hot", {"type": "AdaptiveCard", "body": []})
+    kept.keep(hot)
+    for i in range(kept.SIZE * 2):  # many other cards, while the hot one is read on every turn
+        kept.keep(Reply(f"text {i}", {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": f"card {i}"}]}))
+        assert kept.content_of(hot) == {"type": "AdaptiveCard", "body": [], "fallbackText": "hot"}
+
+
 def test_kept_contents_are_told_apart_by_identity_and_let_go_in_order():
     from dialogs.cards import kept
     from dialogs.cards.reply import Reply

@@ -99,3 +99,17 @@ def test_another_msrest_version_is_refused_with_what_to_check():
         "bot/connector/sdk_fixes.py patches msrest 0.7.1, but msrest 0.8.0 is installed: check that each patch still keeps "
         "msrest's behaviour (tests/unit/test_sdk_fixes.py), then update MSREST_VERSION"
     )
+
+
+def test_another_botbuilder_release_is_refused_with_what_to_compare():
+    sdk_fixes.check_botbuilder_versions({"botbuilder-core": "4.17.1", "botbuilder-dialogs": "4.17.1", "botframework-connector": "4.17.1"})
+
+    with pytest.raises(sdk_fixes.SdkVersionError) as refused:
+        sdk_fixes.check_botbuilder_versions({"botbuilder-core": "4.18.0", "botbuilder-dialogs": "4.17.1", "botframework-connector": "4.18.0"})
+
+    assert str(refused.value) == (
+        "our copies of private botbuilder code were written for botbuilder-core 4.17.1, botframework-connector 4.17.1, "
+        "but botbuilder-core 4.18.0, botframework-connector 4.18.0 is installed: compare bot/hosting/adapter.py, "
+        "bot/connector/wire.py and dialogs/link_msa_dialog.py with the new release's source (tests/unit/test_connector_wire.py, "
+        "tests/dialogs, tests/e2e), then update BOTBUILDER_VERSIONS"
+    )
