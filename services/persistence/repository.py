@@ -93,22 +93,21 @@ class Repository:
 
     async def data_stamp(self, organization_id: str) -> tuple[int, int]:
         """What an organisation's evaluation depends on, in one query: its data version (bumped by every
-        change to its data) and the active catalog's row id (0 for the bundled one)."""
-        version = select(OrganizationVersionRow.version).where(OrganizationVersionRow.organization_id == organization_id).scalar_subquery()
-        catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
-        found_version, found_catalog = (await self.session.execute(select(version, catalog_id))).one()
-        return found_version or 0, found_catalog or 0
+        change to its data; 0 if it never changed) and the active catalog's row id (0 for the bundled one)."""
+        return (await self.data_stamps([organization_id]))[organization_id]
 
     async def data_stamps(self, organization_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """`data_stamp` of several organisations in one query (an organisation never changed has version 0)."""
-        catalog_id = select(func.max(CatalogRow.id)).scalar_subquery()
+        """`data_stamp` of several organisations, in one query: the active catalog's id as a one-row
+        table, joined to the versions of those organisations that have one (none: a single row of NULLs)."""
+        catalog = select(func.max(CatalogRow.id).label("catalog_id")).subquery()
         rows = (await self.session.execute(
-            select(OrganizationVersionRow.organization_id, OrganizationVersionRow.version, catalog_id)
-            .where(OrganizationVersionRow.organization_id.in_(sorted(set(organization_ids))))
+            select(catalog.c.catalog_id, OrganizationVersionRow.organization_id, OrganizationVersionRow.version)
+            .select_from(catalog)
+            .outerjoin(OrganizationVersionRow, OrganizationVersionRow.organization_id.in_(sorted(set(organization_ids))))
         )).all()
-        versions = {r[0]: r[1] for r in rows}
-        active = rows[0][2] if rows else await self.session.scalar(select(func.max(CatalogRow.id)))
-        return {o: (versions.get(o) or 0, active or 0) for o in organization_ids}
+        active = rows[0].catalog_id or 0
+        versions = {r.organization_id: r.version for r in rows if r.organization_id is not None}
+        return {o: (versions.get(o) or 0, active) for o in organization_ids}
 
     async def organization_ids(self) -> list[str]:
         return list(await self.session.scalars(select(OrganizationRow.id).order_by(OrganizationRow.id)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from services.errors import UnknownOrganization
 from services.importer import import_dataset
 from services.linking import link_msa
@@ -105,3 +107,18 @@ async def test_when_the_shared_evaluation_fails_each_waiting_turn_gets_its_own_a
         version, catalog_id = await uow.repository.data_stamp("nowhere")
     assert [type(a) for a in answers] == [UnknownOrganization] * 3
     assert catalog_id > 0 and uows.evaluations.flight(("nowhere", None), version, catalog_id) is None  # nothing left waiting
+
+
+async def test_stamps_name_each_organisation_s_version_and_the_active_catalog_in_one_query(uows, engine):
+    async with uows() as uow:
+        assert await uow.repository.data_stamps(["A", "nowhere"]) == {"A": (0, 0), "nowhere": (0, 0)}  # nothing imported yet
+    await import_dataset(uows, dataset(), NOW)
+    statements = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    async with uows() as uow:
+        stamps = await uow.repository.data_stamps(["A", "nowhere"])
+        catalog_id, _ = await uow.repository.active_catalog_with_id()
+
+    assert stamps == {"A": (1, catalog_id), "nowhere": (0, catalog_id)} and catalog_id > 0
+    assert len([s for s in statements if "organization_versions" in s]) == 1
