@@ -333,7 +333,7 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
     watch.wrap(bot.state.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
     watch.wrap(bot.state.storage.SqlStorage, "write", "dialog state write (DB)")
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
-    watch.wrap(Repository, "snapshot", "load the organisation snapshot (DB)")
+    watch.wrap(Repository, "snapshots" if hasattr(Repository, "snapshots") else "snapshot", "load the organisation snapshot (DB)")
     watch.wrap(services.progress, "evaluate_organization", "evaluate (domain)")
     import dialogs.main_dialog
 

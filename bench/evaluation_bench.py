@@ -272,17 +272,18 @@ class Databases:
 
 @contextmanager
 def split_timer(totals: dict[str, float]) -> Iterator[None]:
-    """Adds the time spent in `Repository.snapshot` and `evaluate_organization` (as called by
+    """Adds the time spent in `Repository.snapshots` (`snapshot` on older code) and `evaluate_organization` (as called by
     `organization_progress`) to totals['load'] and totals['evaluate'], and, where the use case
     computes how long its result stays valid (`next_change`), that time to totals['next_change']."""
-    original_snapshot = Repository.snapshot
+    loader = "snapshots" if hasattr(Repository, "snapshots") else "snapshot"  # what progress.py calls
+    original_snapshot = getattr(Repository, loader)
     original_evaluate = progress.evaluate_organization
     original_next_change = getattr(progress, "next_change", None)
 
-    async def snapshot(self: Repository, organization_id: str):  # type: ignore[no-untyped-def]
+    async def snapshot(self: Repository, organizations: Any):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
-            return await original_snapshot(self, organization_id)
+            return await original_snapshot(self, organizations)
         finally:
             totals["load"] += time.perf_counter() - start
 
@@ -300,14 +301,14 @@ def split_timer(totals: dict[str, float]) -> Iterator[None]:
         finally:
             totals["next_change"] += time.perf_counter() - start
 
-    Repository.snapshot = snapshot  # type: ignore[method-assign]
+    setattr(Repository, loader, snapshot)
     progress.evaluate_organization = evaluate  # type: ignore[assignment]
     if original_next_change is not None:
         progress.next_change = next_change  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        Repository.snapshot = original_snapshot  # type: ignore[method-assign]
+        setattr(Repository, loader, original_snapshot)
         progress.evaluate_organization = original_evaluate  # type: ignore[assignment]
         if original_next_change is not None:
             progress.next_change = original_next_change  # type: ignore[attr-defined]

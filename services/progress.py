@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from services.collector import collector_paused
@@ -58,7 +58,7 @@ async def progress_entry(
     uows.evaluations.take_off(*stamp)  # no await since the look: nobody else took off meanwhile
     entry = None
     try:
-        entry = await _load_and_evaluate(uows, organization_id, catalog_id, version, now, upgrade_level)
+        entry = (await _load_and_evaluate(uows, {organization_id: (version, catalog_id)}, now, upgrade_level))[organization_id]
         uows.evaluations.put(key, entry)
         return entry
     finally:
@@ -80,36 +80,33 @@ async def progress_entries(uows: UnitOfWorkFactory, organization_ids: Sequence[s
         else:
             entries[organization_id] = cached
     if missing:
-        async with uows() as uow:
-            catalogs = {c: await uow.repository.catalog(c) for c in {stamps[o][1] for o in missing}}
-            with collector_paused():
-                snapshots = await uow.repository.snapshots(missing)
+        entries |= await _load_and_evaluate(uows, {o: stamps[o] for o in missing}, now, None)
         for organization_id in missing:
-            if organization_id not in snapshots:
-                raise UnknownOrganization(organization_id)
-        judged = await asyncio.to_thread(
-            lambda: [_evaluate(snapshots[o], catalogs[stamps[o][1]], now, None) for o in missing]
-        )
-        for organization_id, (evaluation, valid_until) in zip(missing, judged, strict=True):
-            version, catalog_id = stamps[organization_id]
-            entry = CachedEvaluation(version, catalog_id, now, valid_until, evaluation)
-            uows.evaluations.put((organization_id, None), entry)
-            entries[organization_id] = entry
+            uows.evaluations.put((organization_id, None), entries[organization_id])
     return entries
 
 
 async def _load_and_evaluate(
-    uows: UnitOfWorkFactory, organization_id: str, catalog_id: int, version: int, now: datetime, upgrade_level: Level | None
-) -> CachedEvaluation:
+    uows: UnitOfWorkFactory, stamps: Mapping[str, tuple[int, int]], now: datetime, upgrade_level: Level | None
+) -> dict[str, CachedEvaluation]:
+    """Load the organisations (id → their (version, catalog id)) together and judge them at `now`."""
     async with uows() as uow:
-        catalog = await uow.repository.catalog(catalog_id)
+        catalogs = {c: await uow.repository.catalog(c) for _, c in stamps.values()}
         with collector_paused():
-            snapshot = await uow.repository.snapshot(organization_id)
-        if snapshot is None:
+            snapshots = await uow.repository.snapshots(list(stamps))
+    for organization_id in stamps:
+        if organization_id not in snapshots:
             raise UnknownOrganization(organization_id)
+
+    def evaluate_all() -> dict[str, CachedEvaluation]:
+        entries = {}
+        for organization_id, (version, catalog_id) in stamps.items():
+            evaluation, valid_until = _evaluate(snapshots[organization_id], catalogs[catalog_id], now, upgrade_level)
+            entries[organization_id] = CachedEvaluation(version, catalog_id, now, valid_until, evaluation)
+        return entries
+
     # Evaluation is CPU work: a worker thread keeps the event loop answering other turns meanwhile.
-    evaluation, valid_until = await asyncio.to_thread(_evaluate, snapshot, catalog, now, upgrade_level)
-    return CachedEvaluation(version, catalog_id, now, valid_until, evaluation)
+    return await asyncio.to_thread(evaluate_all)
 
 
 def _evaluate(snapshot: OrganizationSnapshot, catalog: Catalog, now: datetime, level: Level | None) -> tuple[OrganizationEvaluation, datetime]:

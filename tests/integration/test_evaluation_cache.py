@@ -63,7 +63,7 @@ async def test_importing_the_same_file_again_keeps_the_cache_and_a_changed_file_
 async def test_turns_arriving_together_share_one_evaluation(uows, monkeypatch):
     await import_dataset(uows, dataset(), NOW)
     loads = []
-    original_snapshot, original_stamp = Repository.snapshot, Repository.data_stamp
+    original_snapshots, original_stamp = Repository.snapshots, Repository.data_stamp
     # The turns' stamp queries may come back in any order (a thread or a socket each): the gate hands
     # them back in the order the turns asked, and holds the one load until every turn is past its
     # stamp, so the earliest turn takes off and the other seven find its flight, whatever the load.
@@ -83,13 +83,13 @@ async def test_turns_arriving_together_share_one_evaluation(uows, monkeypatch):
             all_answered.set()
         return stamp
 
-    async def counted(self, organization_id):
-        loads.append(organization_id)
+    async def counted(self, organization_ids):
+        loads.extend(organization_ids)
         await all_answered.wait()
-        return await original_snapshot(self, organization_id)
+        return await original_snapshots(self, organization_ids)
 
     monkeypatch.setattr(Repository, "data_stamp", stamp_in_order)
-    monkeypatch.setattr(Repository, "snapshot", counted)
+    monkeypatch.setattr(Repository, "snapshots", counted)
 
     answers = await asyncio.gather(*(organization_progress(uows, "A", NOW + timedelta(seconds=i)) for i in range(8)))
 
