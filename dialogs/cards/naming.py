@@ -27,13 +27,6 @@ def people_list(words: Phrasebook, person_ids: Iterable[str]) -> str:
     return words.join([words.person(p) for p in person_ids], "word_and")
 
 
-def metric_name(words: Phrasebook, metric_id: str) -> str:
-    """The catalog's display name of a metric; the bundled labels for a catalog that names none."""
-    if metric_id in words.catalog.metrics:
-        return words.catalog.metric_name(metric_id, words.language)
-    return words.metric(metric_id)
-
-
 def track_name(words: Phrasebook, track_id: str) -> str:
     """A designation track as people call it; a track the messages do not name reads as its id."""
     from dialogs.messages import LANGUAGES

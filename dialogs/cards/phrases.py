@@ -98,7 +98,12 @@ class Phrasebook:
         return formatting.number(value, self.language)
 
     def metric(self, metric_id: str) -> str:
-        return self.catalog.metric_name(metric_id, self.language)
+        """The catalog's name of a metric; where a dataset's own catalog names none (the contract's
+        example names no metric), the bundled catalog's name of the same id, then the id in words."""
+        from dialogs.entities import bundled_catalog
+
+        catalog = self.catalog if metric_id in self.catalog.metrics else bundled_catalog()
+        return catalog.metric_name(metric_id, self.language)
 
     def metric_value(self, metric_id: str, value: float) -> str:
         return formatting.metric_value(metric_id, value, self.language)

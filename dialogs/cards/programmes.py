@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from dialogs.cards.builder import ReplyBuilder
-from dialogs.cards.naming import metric_name, track_name
+from dialogs.cards.naming import track_name
 from dialogs.cards.phrases import Phrasebook, sentence
 from dialogs.cards.progress import _requirement
 from dialogs.cards.reply import Reply
@@ -54,7 +54,7 @@ def _metric_label(words: Phrasebook, score: MetricScore) -> str:
         value, full = words.count(score.value), words.count(score.metric.full_at)
     else:
         metric = source.metric
-        name = sentence(metric_name(words, metric))
+        name = sentence(words.metric(metric))
         value, full = words.metric_value(metric, score.value), words.metric_value(metric, score.metric.full_at)
     if not score.gates_met:
         return words.say("designation_gate_missing", metric=name)

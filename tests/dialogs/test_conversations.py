@@ -168,7 +168,7 @@ async def test_an_admin_gets_the_organisations_progress_as_a_card_with_exact_fig
             "Cloud Platform",
             "Held: Silver · Safe at renewal",
             "Gold: not met · via Azure consumption",
-            "- Azure consumption usd (last 12 months): $120,000 of $100,000 (met)",  # 12 months of 10,000; the catalog names no metric
+            "- Azure consumption (last 12 months): $120,000 of $100,000 (met)",  # 12 months of 10,000; named as the bundled catalog names it
             "- Certified people (AZ-104 or AZ-305): 1 of 2 people (not met)",  # Ann's AZ-104; Emil's MSA counts for Beta
         ],
         "de": [
@@ -180,7 +180,7 @@ async def test_an_admin_gets_the_organisations_progress_as_a_card_with_exact_fig
             "Cloud-Plattform",
             "Erworben: Silber · Bei der Verlängerung sicher",
             "Gold: nicht erfüllt · über Azure-Verbrauch",
-            "- Azure consumption usd (in den letzten 12 Monaten): 120.000 $ von 100.000 $ (erfüllt)",
+            "- Azure-Verbrauch (in den letzten 12 Monaten): 120.000 $ von 100.000 $ (erfüllt)",
             "- Zertifizierte Personen (AZ-104 oder AZ-305): 1 von 2 Personen (nicht erfüllt)",
         ],
     }[lang(person)]

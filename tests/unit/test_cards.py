@@ -282,6 +282,16 @@ def test_a_metric_the_catalog_does_not_name_reads_as_its_id_with_spaces() -> Non
     assert Phrasebook("de", bundled_catalog()).metric("copilot_seats_deployed") == "copilot seats deployed"
 
 
+def test_a_metric_a_datasets_own_catalog_leaves_unnamed_is_named_as_the_bundled_catalog_names_it() -> None:
+    example = json.loads((PROJECT.parent / "shared" / "contract" / "example-dataset.json").read_text(encoding="utf-8"))
+    catalog = parse_catalog(example["catalog"])
+    assert "azure_consumption_usd" not in catalog.metrics  # the contract's example names no metric
+    en, de = Phrasebook("en", catalog), Phrasebook("de", catalog)
+    assert (en.metric("azure_consumption_usd"), de.metric("azure_consumption_usd")) == ("Azure consumption", "Azure-Verbrauch")
+    assert (en.metric("o365_active_users"), de.metric("o365_active_users")) == ("Office 365 active users", "aktive Office-365-Nutzer")
+    assert de.metric("copilot_seats_deployed") == "copilot seats deployed"  # named by neither catalog
+
+
 def test_credentials_are_named_by_title_with_the_exam_number_beside_it_and_assessments_never_by_code() -> None:
     en, de = Phrasebook("en", bundled_catalog()), Phrasebook("de", bundled_catalog())
     assert en.credential("AZ-104") == "Microsoft Certified: Azure Administrator Associate (AZ-104)"
