@@ -138,7 +138,7 @@ def _causes(
     else:
         carried = [o for o in options_today if restored.meets(o)] or [best_option(result.levels[level])]
         for option in carried:
-            causes.extend(_shortfall_causes(today, option, restored))
+            causes.extend(_shortfall_causes(option, restored))
     unique = {c.key: c for c in causes}
     return tuple(unique.values())
 
@@ -173,7 +173,7 @@ def _lost_by_then(
     return causes
 
 
-def _shortfall_causes(today: Assessment, option: OptionResult, restored: _Restored) -> list[RiskCause]:
+def _shortfall_causes(option: OptionResult, restored: _Restored) -> list[RiskCause]:
     base = _where(option)
     causes: list[RiskCause] = []
     for result in option.unmet:
