@@ -13,7 +13,7 @@ from services.domain.alert_causes import find_alert_causes, fix_details, fix_fro
 from services.domain.catalog import AmongThem, IndividualsRequirement, MetricRequirement, Threshold
 from services.domain.organization import evaluate_organization
 from services.domain.upgrades import UpgradeOption
-from tests.builders import NOW, OrgBuilder, ago, catalog, competency, later, option, people
+from tests.builders import NOW, OrgBuilder, ago, catalog, competency, later, metric, option, people
 from tests.unit.test_alert_causes import AZURE, EXPIRES, RICH, evaluation_of, fabrikam, people_of
 
 
@@ -299,6 +299,20 @@ def test_r16_a_fix_is_stored_with_every_shortfall_of_the_option_and_read_back_in
     assert people_short.requirement == IndividualsRequirement(count=1, any_of=frozenset({"70-347"}))
     assert (people_short.required, people_short.current, people_short.met) == (1, 0, False)
     assert fix_details(fix) == details  # nothing lost on the way back
+
+
+def test_r16_a_metric_fix_keeps_its_window_of_months_on_the_way_back():
+    """A sum over the last 6 months (not the default 12): 6 x 1,000 against 10,000."""
+    six_months = catalog(competency("cloud", option("azure", silver=[metric("azure_consumption_usd", 10000, "sum", 6)])))
+    evaluation = evaluate_organization(OrgBuilder("con").monthly("azure_consumption_usd", 1000, 12).build(), six_months, NOW)
+    azure = evaluation.assessment.competency("cloud").levels["silver"].options[0]
+
+    details = stored(fix_details(UpgradeOption(azure, azure.unmet)))  # type: ignore[arg-type]
+    [short] = fix_from_details(details).shortfalls
+
+    assert details["missing"][0]["window_months"] == 6
+    assert short.requirement == MetricRequirement("azure_consumption_usd", Threshold(10000.0, 10000.0), "sum", 6)
+    assert (short.current, short.required) == (6000, 10000)
 
 
 def test_r16_a_fix_with_sets_among_them_and_the_closest_people_reads_back_exactly():
