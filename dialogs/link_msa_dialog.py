@@ -7,10 +7,12 @@ import asyncio
 import logging
 from http import HTTPStatus
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core.bot_framework_adapter import TokenExchangeRequest
 from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs._user_token_access import _UserTokenAccess
 from botbuilder.dialogs.prompts import OAuthPrompt, OAuthPromptSettings, PromptOptions, PromptRecognizerResult, PromptValidatorContext, TextPrompt
-from botbuilder.schema import ActionTypes, Activity, ActivityTypes, CardAction, HeroCard, SignInConstants
+from botbuilder.schema import ActionTypes, Activity, ActivityTypes, CardAction, HeroCard, SignInConstants, TokenExchangeInvokeRequest, TokenResponse
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from dialogs.formatting import datetime_text
@@ -73,10 +75,17 @@ class SignInPrompt(OAuthPrompt):
     botbuilder answers such an invoke 500 itself, says nothing to the user, logs nothing, and keeps
     the prompt waiting. Here the error reaches `LinkMsaDialog`, which answers the invoke 412 (the Bot
     Framework's status for a sign-in invoke that could not complete), tells the user in their language
-    that nothing was linked and to try again, logs one line and ends the sign-in."""
+    that nothing was linked and to try again, logs one line and ends the sign-in.
+
+    A `signin/tokenExchange` (Teams single sign-on) the token service refuses or fails on is answered
+    412 as botbuilder answers it (the client then shows the sign-in card), but with one line logged
+    saying why: botbuilder drops the error with a bare `except`. Our copy of its branch (4.17.1, which
+    the composition root insists on)."""
 
     async def _recognize_token(self, dialog_context: DialogContext) -> PromptRecognizerResult:
         context = dialog_context.context
+        if OAuthPrompt._is_token_exchange_request_invoke(context):
+            return await self._recognize_exchange(dialog_context)
         if not OAuthPrompt._is_teams_verification_invoke(context):
             return await super()._recognize_token(dialog_context)
         value = context.activity.value
@@ -86,6 +95,34 @@ class SignInPrompt(OAuthPrompt):
         await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=int(status))))
         return PromptRecognizerResult(True, token) if token is not None else PromptRecognizerResult()
 
+    async def _recognize_exchange(self, dialog_context: DialogContext) -> PromptRecognizerResult:
+        context = dialog_context.context
+        if isinstance(context.activity.value, dict):
+            context.activity.value = TokenExchangeInvokeRequest().from_dict(context.activity.value)
+        request = context.activity.value
+        if not (request and OAuthPrompt._is_token_exchange_request(request)) or request.connection_name != self._settings.connection_name:
+            return await super()._recognize_token(dialog_context)  # botbuilder's 400s for a malformed request
+        exchanged = await self._exchange(context, request.token)
+        if exchanged is None:
+            await context.send_activity(self._exchange_answer(context, HTTPStatus.PRECONDITION_FAILED, "The bot is unable to exchange token. Proceed with regular login."))
+            return PromptRecognizerResult()
+        await context.send_activity(self._exchange_answer(context, HTTPStatus.OK, None))
+        return PromptRecognizerResult(True, TokenResponse(channel_id=exchanged.channel_id, connection_name=exchanged.connection_name, token=exchanged.token, expiration=None))
+
+    async def _exchange(self, context: TurnContext, token: str) -> TokenResponse | None:
+        """The token the token service exchanges the client's for, or None with the reason logged."""
+        try:
+            exchanged = await _UserTokenAccess.exchange_token(context, self._settings, TokenExchangeRequest(token=token))
+        except TOKEN_SERVICE_ERRORS as error:  # unreachable, or it answered with an error: the client falls back to the card
+            logger.warning("token exchange failed, the sign-in card stays: %s", _first_line(error))
+            return None
+        if not exchanged or not exchanged.token:
+            logger.info("token exchange refused by the token service, the sign-in card stays")
+            return None
+        return exchanged
+
+    def _exchange_answer(self, context: TurnContext, status: HTTPStatus, failure: str | None) -> Activity:
+        return self._get_token_exchange_invoke_response(int(status), failure, context.activity.value.id)
 
 async def _token_service_unreachable(dialog_context: DialogContext, error: BaseException) -> DialogTurnResult:
     """One clear sentence for the user and one line in the log: no traceback, no "something went wrong".

@@ -218,8 +218,16 @@ class Chat:
     channel_data: dict[str, Any] = field(default_factory=dict)
 
     async def say(self, text: str | None = None, value: dict[str, Any] | None = None, locale: str | None = None) -> list[Activity]:
-        activity = Activity(
-            type=ActivityTypes.message,
+        return await self.send(self._activity(ActivityTypes.message, text=text, value=value, locale=locale))
+
+    async def invoke(self, name: str, value: dict[str, Any]) -> list[Activity]:
+        """An invoke (`signin/tokenExchange`, …); its answer is the harness's last `invoke_responses`."""
+        return await self.send(self._activity(ActivityTypes.invoke, name=name, value=value))
+
+    def _activity(self, kind: str, text: str | None = None, value: dict[str, Any] | None = None, locale: str | None = None, name: str | None = None) -> Activity:
+        return Activity(
+            type=kind,
+            name=name,
             text=text,
             value=value,
             locale=locale or self.person.locale,
@@ -227,7 +235,6 @@ class Chat:
             conversation=ConversationAccount(id=self.conversation_id, conversation_type=self.conversation_type, tenant_id=self.person.tenant_id),
             channel_data={**self.channel_data, **({"tenant": {"id": self.person.tenant_id}} if self.person.tenant_id else {})},
         )
-        return await self.send(activity)
 
     async def send(self, activity: Activity) -> list[Activity]:
         """One turn: every activity the bot sent during it, wherever it went."""

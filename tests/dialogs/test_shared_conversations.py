@@ -4,6 +4,7 @@ happens there only, and each member's dialog is their own (in English and German
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
 import pytest
@@ -283,6 +284,28 @@ async def test_the_token_service_failing_when_the_magic_code_arrives_is_said_the
 
     assert texts(replies) == [text("en", "token_service_unreachable")]
     assert harness.directory.calls == []
+
+
+async def test_a_token_exchange_the_token_service_fails_on_is_412_with_one_line_logged_and_the_card_stays(harness, caplog):
+    from msrest.exceptions import ClientRequestError
+
+    chat = harness.chat(ANN)
+    await chat.say(LINK["en"])  # the sign-in card: the prompt waits
+    harness.tokens.fail_with(ClientRequestError("Error occurred in request., ConnectionError: connection refused"))
+
+    with caplog.at_level(logging.INFO, logger="dialogs.link_msa_dialog"):
+        posted = await chat.invoke("signin/tokenExchange", {"id": "exchange-3", "connectionName": harness.connection_name, "token": "sso-token"})
+    harness.tokens.fail_with(None)
+    harness.sign_in(ANN, "token-x", "late@outlook.example", magic_code="135790")
+    done = await chat.say("135790")  # the card still works
+
+    answer = harness.invoke_responses[-2]
+    assert (answer.status, answer.body.id, answer.body.failure_detail) == (412, "exchange-3", "The bot is unable to exchange token. Proceed with regular login.")
+    assert posted == []
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [
+        ("WARNING", "token exchange failed, the sign-in card stays: ClientRequestError: Error occurred in request., ConnectionError: connection refused"),
+    ]
+    assert texts(done) == [text("en", "link_done", msa="late@outlook.example", counts_from=datetime_text(NOW + timedelta(hours=24), "en"))]
 
 
 @LANGS

@@ -126,18 +126,22 @@ async def test_a_token_exchange_with_no_sign_in_waiting_is_answered_412_with_the
     assert connector.deliveries == []
 
 
-async def test_a_token_exchange_the_waiting_sign_in_cannot_complete_is_412_never_200_with_no_body(bot, teams, connector, token_service, graph):
+async def test_a_token_exchange_the_waiting_sign_in_cannot_complete_is_412_never_200_with_no_body_and_says_why_in_the_log(bot, teams, connector, token_service, graph, caplog):
     prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
     await teams.say(bot.url, JONAS, "link my MSA")  # the sign-in card: the prompt waits
     before = len(connector.deliveries)
     value = {"id": "exchange-8", "connectionName": "MSA", "token": "sso-token"}
 
-    async with teams.session.post(f"{bot.url}/api/messages", json=teams.activity(JONAS, None, type="invoke", name="signin/tokenExchange", value=value)) as response:
-        answer = (response.status, await response.json())
+    with caplog.at_level(logging.INFO, logger="dialogs.link_msa_dialog"):
+        async with teams.session.post(f"{bot.url}/api/messages", json=teams.activity(JONAS, None, type="invoke", name="signin/tokenExchange", value=value)) as response:
+            answer = (response.status, await response.json())
 
     assert answer[0] == 412 and answer[1]["id"] == "exchange-8"  # the fake token service cannot exchange
     assert token_service.calls_to("/api/usertoken/exchange") != []
     assert connector.deliveries[before:] == []
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [
+        ("INFO", "token exchange refused by the token service, the sign-in card stays"),  # the service's 404
+    ]
 
 
 async def test_a_verify_state_for_the_waiting_sign_in_completes_it(bot, teams, connector, token_service, graph):
