@@ -12,6 +12,7 @@ from botbuilder.schema import Activity, ChannelAccount
 from bot.hosting import invokes
 from bot.hosting.conversation_kind import is_personal, is_shared
 from bot.hosting.message_text import bounded_text, strip_recipient_mentions
+from bot.hosting.references import serialized_reference
 from bot.state.storage import holds_no_dialog, prefetched
 from dialogs.cards import welcome_reply
 from dialogs.main_dialog import MainDialog
@@ -106,7 +107,7 @@ class CompetencyBot(TeamsActivityHandler):
         tenant_id = tenant_of(activity)
         aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
         if remember:
-            reference = TurnContext.get_conversation_reference(activity).serialize()
+            reference = serialized_reference(activity)
             try:
                 state_key = self.conversation_state.get_storage_key(turn_context)  # read along with the member
             except TypeError:  # no channel or conversation id: the state cannot be loaded either
