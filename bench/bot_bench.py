@@ -330,6 +330,11 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
 
     watch.wrap(bot.hosting.app, "parse_activity", "parse + deserialize the activity")
     watch.wrap(bot.hosting.handler.CompetencyBot, "_identify", "identify the member: member, reference, data stamp and dialog state in one query (DB)")
+    if hasattr(bot.hosting.handler.CompetencyBot, "_no_dialog_runs"):
+        import dialogs.main_dialog as main_dialog
+
+        watch.wrap(main_dialog.MainDialog, "answer_without_dialog", "no dialog runs: answered without the dialog stack (or handed to it)")
+        watch.wrap(bot.hosting.handler.CompetencyBot, "_run_dialog", "the dialog stack (a dialog runs, or the message starts one)")
     watch.wrap(bot.state.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
     watch.wrap(bot.state.storage.SqlStorage, "write", "dialog state write (DB)")
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
@@ -487,6 +492,8 @@ LAYERS: tuple[tuple[str, str, str], ...] = (
     ("bot/hosting/handler.py", "_identify", "identify the member (one query)"),
     ("services/conversations.py", "", "identify the member (one query)"),
     ("botbuilder/core/turn_context.py", "get_conversation_reference", "conversation reference of the activity"),
+    ("bot/hosting/references.py", "", "conversation reference of the activity"),
+    ("bot/state/storage.py", "holds_no_dialog", "dialog state: does a dialog run? (read from the JSON)"),
     ("botbuilder/dialogs/", "", "dialog machinery (botbuilder-dialogs)"),
     ("bot/hosting/handler.py", "_run_dialog", "dialog machinery (botbuilder-dialogs)"),
     ("botbuilder/core/bot_state.py", "load", "dialog state load (jsonpickle restore)"),
