@@ -18,7 +18,7 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 
 KEPT = 4096  # distinct (person, conversation, service URL...) references kept; the oldest go first
-_kept: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_kept: OrderedDict[object, dict[str, Any]] = OrderedDict()
 _SCALARS = (str, int, float, bool, type(None), Enum)
 
 
