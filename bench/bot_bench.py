@@ -13,7 +13,8 @@
    201 is back and the reply (a progress card, checked) has reached the fake Bot Connector in this
    process. Turns per second, latency percentiles and the server's peak RSS (/proc/PID/status VmHWM).
 3. The same for an echo bot on the same stack (this file's `--serve-echo` mode: `build_bot` with only
-   the ActivityHandler swapped, `create_app`, CompetencyAdapter/CloudAdapter, the same connector),
+   the ActivityHandler swapped, `create_app`, CompetencyAdapter/CloudAdapter, the same connector,
+   the start-up heap frozen as `serve` freezes it),
    and the ratio of the two. Both servers run at once and their turns are driven in alternating
    blocks (`--rounds`), so a busy minute of a shared machine falls on both; each server's CPU time
    per turn (/proc/PID/stat, all threads) is printed too, a figure the machine's load moves less.
@@ -85,6 +86,17 @@ class EchoBot(ActivityHandler):
         await turn_context.send_activity(MessageFactory.text(f"echo: {turn_context.activity.text}"))
 
 
+def freeze_startup_heap() -> None:
+    """`bot.hosting.serve.freeze_startup_heap`; the same two lines in a checkout from before it had that name."""
+    try:
+        from bot.hosting.serve import freeze_startup_heap as serves_own
+    except ImportError:
+        gc.collect()
+        gc.freeze()
+    else:
+        serves_own()
+
+
 async def serve_echo(settings: Settings) -> None:
     """Like `bot.hosting.serve.serve`, with the bot parts built by `build_bot` and only the handler swapped."""
     stopped = asyncio.Event()
@@ -96,6 +108,7 @@ async def serve_echo(settings: Settings) -> None:
         runner = web.AppRunner(create_app(settings, services, parts), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
+        freeze_startup_heap()  # as `serve` does once it listens: the same start for both bots
         print(f"echo bot listening on http://{settings.host}:{settings.port}", flush=True)
         try:
             await stopped.wait()
