@@ -13,7 +13,8 @@
    201 is back and the reply (a progress card, checked) has reached the fake Bot Connector in this
    process. Turns per second, latency percentiles and the server's peak RSS (/proc/PID/status VmHWM).
 3. The same for an echo bot on the same stack (this file's `--serve-echo` mode: `build_bot` with only
-   the ActivityHandler swapped, `create_app`, CompetencyAdapter/CloudAdapter, the same connector),
+   the ActivityHandler swapped, `create_app`, CompetencyAdapter/CloudAdapter, the same connector,
+   the start-up heap frozen as `serve` freezes it),
    and the ratio of the two. Both servers run at once and their turns are driven in alternating
    blocks (`--rounds`), so a busy minute of a shared machine falls on both; each server's CPU time
    per turn (/proc/PID/stat, all threads) is printed too, a figure the machine's load moves less.
@@ -85,6 +86,17 @@ class EchoBot(ActivityHandler):
         await turn_context.send_activity(MessageFactory.text(f"echo: {turn_context.activity.text}"))
 
 
+def freeze_startup_heap() -> None:
+    """`bot.hosting.serve.freeze_startup_heap`; the same two lines in a checkout from before it had that name."""
+    try:
+        from bot.hosting.serve import freeze_startup_heap as serves_own
+    except ImportError:
+        gc.collect()
+        gc.freeze()
+    else:
+        serves_own()
+
+
 async def serve_echo(settings: Settings) -> None:
     """Like `bot.hosting.serve.serve`, with the bot parts built by `build_bot` and only the handler swapped."""
     stopped = asyncio.Event()
@@ -96,6 +108,7 @@ async def serve_echo(settings: Settings) -> None:
         runner = web.AppRunner(create_app(settings, services, parts), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
+        freeze_startup_heap()  # as `serve` does once it listens: the same start for both bots
         print(f"echo bot listening on http://{settings.host}:{settings.port}", flush=True)
         try:
             await stopped.wait()
@@ -330,6 +343,11 @@ def instrument(watch: Stopwatch, engine: Any) -> Callable[[], None]:
 
     watch.wrap(bot.hosting.app, "parse_activity", "parse + deserialize the activity")
     watch.wrap(bot.hosting.handler.CompetencyBot, "_identify", "identify the member: member, reference, data stamp and dialog state in one query (DB)")
+    if hasattr(bot.hosting.handler.CompetencyBot, "_no_dialog_runs"):
+        import dialogs.main_dialog as main_dialog
+
+        watch.wrap(main_dialog.MainDialog, "answer_without_dialog", "no dialog runs: answered without the dialog stack (or handed to it)")
+        watch.wrap(bot.hosting.handler.CompetencyBot, "_run_dialog", "the dialog stack (a dialog runs, or the message starts one)")
     watch.wrap(bot.state.storage.SqlStorage, "read", "dialog state read (prefetched by identify: no DB)")
     watch.wrap(bot.state.storage.SqlStorage, "write", "dialog state write (DB)")
     watch.wrap(services.assistant, "organization_progress", "progress use case: version check, cached evaluation (DB)")
@@ -487,6 +505,8 @@ LAYERS: tuple[tuple[str, str, str], ...] = (
     ("bot/hosting/handler.py", "_identify", "identify the member (one query)"),
     ("services/conversations.py", "", "identify the member (one query)"),
     ("botbuilder/core/turn_context.py", "get_conversation_reference", "conversation reference of the activity"),
+    ("bot/hosting/references.py", "", "conversation reference of the activity"),
+    ("bot/state/storage.py", "holds_no_dialog", "dialog state: does a dialog run? (read from the JSON)"),
     ("botbuilder/dialogs/", "", "dialog machinery (botbuilder-dialogs)"),
     ("bot/hosting/handler.py", "_run_dialog", "dialog machinery (botbuilder-dialogs)"),
     ("botbuilder/core/bot_state.py", "load", "dialog state load (jsonpickle restore)"),

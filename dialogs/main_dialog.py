@@ -56,6 +56,7 @@ ORGANISATION_WIDE = {
 CHANGING = {"alerts_off"}
 CONFIRM_PROMPT = "confirm-intent"
 ENTITY_KEYS = ("competency", "credential", "person")
+REQUEST = "competency.request"  # turn_state key: this turn's Request, understood once
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,34 @@ class MainDialog(InterruptibleDialog):
         self.initial_dialog_id = "main"
 
     async def request(self, turn_context: TurnContext) -> Request:
+        """This turn's message understood, once per turn (the answer without a dialog and `route` share it)."""
+        known = turn_context.turn_state.get(REQUEST)
+        if isinstance(known, Request):
+            return known
         lexicon = None
         if turn_context.activity.text and not isinstance(turn_context.activity.value, dict):
             lexicon = entity_lexicon(await self.assistant.catalog())
-        return understand_request(turn_context, lexicon, self.recognizer)
+        request = understand_request(turn_context, lexicon, self.recognizer)
+        turn_context.turn_state[REQUEST] = request
+        return request
+
+    @staticmethod
+    def starts_dialog(request: Request) -> bool:
+        """Whether `route` would do more than answer and end: start the link dialog (or, in a shared
+        conversation, say where linking happens), or ask "did you mean …?" first."""
+        intent = request.recognition.intent
+        return intent == "link_msa" or (intent in CHANGING and request.typed and request.recognition.score < CONFIRM_BELOW)
+
+    async def answer_without_dialog(self, turn_context: TurnContext) -> bool:
+        """For a message while no dialog runs: a question that `route` would answer and end at once
+        is answered here, as `route` answers it, without the dialog stack (and so without loading or
+        saving the conversation's dialog state). False when the message starts a dialog: the caller
+        runs the stack, and `route` finds the request already understood."""
+        request = await self.request(turn_context)
+        if self.starts_dialog(request):
+            return False
+        await self.reply(turn_context, request)
+        return True
 
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
         request = await self.request(step.context)
@@ -143,7 +168,7 @@ class MainDialog(InterruptibleDialog):
                 await say(step.context, "shared_link_personal_only")
                 return await step.end_dialog()
             return await step.begin_dialog(LinkMsaDialog.__name__)
-        if intent in CHANGING and request.typed and request.recognition.score < CONFIRM_BELOW:
+        if self.starts_dialog(request):  # a changing intent, typed, below CONFIRM_BELOW
             step.values["intent"] = intent
             question = confirmation_activity(language(step.context), f"confirm_{intent}")
             return await step.prompt(CONFIRM_PROMPT, PromptOptions(prompt=question, retry_prompt=question))

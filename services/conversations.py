@@ -69,24 +69,27 @@ def _storable(reference: Mapping[str, Any]) -> str:
 
 
 async def meet_member(uows: UnitOfWorkFactory, tenant_id: str | None, aad_object_id: str | None, sighting: Sighting, now: datetime) -> Meeting:
-    """`find_member`, and store (or refresh) where the member can be reached, in one unit of work and
-    one query when nothing changed (the common case: every message). A dead conversation lives again.
+    """`find_member`, and store (or refresh) where the member can be reached: one query when nothing
+    changed (the common case: every message), read without a transaction around it; a change is
+    written in a unit of work of its own (an upsert, which needs nothing the read saw to stay put).
+    A dead conversation lives again.
 
     The first contact is an upsert: Teams sends conversationUpdate and installationUpdate together
     on install, and two messages may open a conversation together; whichever arrives second updates
     the row the first one made instead of failing on the primary key."""
     if not tenant_id or not aad_object_id:
         return Meeting(None)
+    async with uows.single_read() as reading:
+        found = await reading.conversations.meeting(tenant_id, aad_object_id, sighting.conversation_id, sighting.state_key)
+    if found is None:
+        return Meeting(None)
+    member = Member(found.user, found.user.organization_id, found.organization_name)
+    remember_stamp(found.user.organization_id, found.data_version, found.catalog_id)
+    document = _storable(sighting.reference)
+    stored = found.stored
+    if stored is not None and stored.dead_at is None and _unchanged(stored, document, sighting, now):
+        return Meeting(member, state=found.state)  # nothing new: spare the write on every message
     async with uows() as uow:
-        found = await uow.conversations.meeting(tenant_id, aad_object_id, sighting.conversation_id, sighting.state_key)
-        if found is None:
-            return Meeting(None)
-        member = Member(found.user, found.user.organization_id, found.organization_name)
-        remember_stamp(found.user.organization_id, found.data_version, found.catalog_id)
-        document = _storable(sighting.reference)
-        stored = found.stored
-        if stored is not None and stored.dead_at is None and _unchanged(stored, document, sighting, now):
-            return Meeting(member, state=found.state)  # nothing new: spare the write on every message
         await uow.conversations.save_reference(
             found.user.id,
             sighting.conversation_id,

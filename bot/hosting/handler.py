@@ -6,20 +6,24 @@ import logging
 
 from botbuilder.core import ConversationState, InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot.hosting import invokes
 from bot.hosting.conversation_kind import is_personal, is_shared
 from bot.hosting.message_text import bounded_text, strip_recipient_mentions
-from bot.state.storage import prefetched
+from bot.hosting.references import serialized_reference
+from bot.state.storage import holds_no_dialog, prefetched
 from dialogs.cards import welcome_reply
+from dialogs.main_dialog import MainDialog
 from dialogs.messages import language_of, text
 from dialogs.turn import MEMBER, SHARED, reply_activity, time_zone_name
 from services.assistant import Assistant
 from services.conversations import Member, Sighting
 
 logger = logging.getLogger(__name__)
+DIALOG_STATE = "DialogState"  # the conversation state's property that holds the dialog stack
+STORED_STATE = "competency.stored_state"  # turn_state key: the dialog state as identify read it
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -30,11 +34,11 @@ def tenant_of(activity: Activity) -> str | None:
 
 
 class CompetencyBot(TeamsActivityHandler):
-    def __init__(self, assistant: Assistant, conversation_state: ConversationState, dialog: Dialog):
+    def __init__(self, assistant: Assistant, conversation_state: ConversationState, dialog: MainDialog):
         self.assistant = assistant
         self.conversation_state = conversation_state
         self.dialog = dialog
-        self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self.dialogs = DialogSet(conversation_state.create_property(DIALOG_STATE))
         self.dialogs.add(dialog)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -48,6 +52,8 @@ class CompetencyBot(TeamsActivityHandler):
         if member is None:
             await turn_context.send_activity(text(language_of(turn_context.activity.locale), "not_registered"))
             return
+        if self._no_dialog_runs(turn_context) and await self.dialog.answer_without_dialog(turn_context):
+            return  # answered in this turn without the dialog stack; the dialog state was not touched
         await self._run_dialog(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
@@ -101,7 +107,7 @@ class CompetencyBot(TeamsActivityHandler):
         tenant_id = tenant_of(activity)
         aad_object_id = activity.from_property.aad_object_id if activity.from_property else None
         if remember:
-            reference = TurnContext.get_conversation_reference(activity).serialize()
+            reference = serialized_reference(activity)
             try:
                 state_key = self.conversation_state.get_storage_key(turn_context)  # read along with the member
             except TypeError:  # no channel or conversation id: the state cannot be loaded either
@@ -111,12 +117,21 @@ class CompetencyBot(TeamsActivityHandler):
             member = meeting.member
             if member is not None and state_key is not None:
                 prefetched(state_key, meeting.state)
+                turn_context.turn_state[STORED_STATE] = meeting.state
         else:
             member = await self.assistant.member(tenant_id, aad_object_id)
         if member is not None:
             turn_context.turn_state[MEMBER] = member
             turn_context.turn_state[SHARED] = is_shared(activity)
         return member
+
+    @staticmethod
+    def _no_dialog_runs(turn_context: TurnContext) -> bool:
+        """The dialog state read along with the member holds no running dialog (or nothing at all).
+        Unknown (no state was read: no storage key) counts as running: the dialog stack decides."""
+        if STORED_STATE not in turn_context.turn_state:
+            return False
+        return holds_no_dialog(turn_context.turn_state.pop(STORED_STATE), DIALOG_STATE)
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
         dialog_context = await self.dialogs.create_context(turn_context)

@@ -46,6 +46,14 @@ def check_exposure(settings: Settings) -> None:
         )
 
 
+def freeze_startup_heap() -> None:
+    """Once the app listens: everything built so far lives as long as the process, so keep it out of
+    the collector's full passes, which otherwise cost a large part of every turn (see README,
+    benchmarks)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> None:
     check_exposure(settings)
     stopped = stopped or asyncio.Event()
@@ -61,10 +69,7 @@ async def serve(settings: Settings, stopped: asyncio.Event | None = None) -> Non
         except OSError:
             await runner.cleanup()  # closes the bot's HTTP session and alert worker before giving up
             raise
-        # Everything built so far lives as long as the process: keep it out of the collector's full
-        # passes, which otherwise cost a large part of every turn (see README, benchmarks).
-        gc.collect()
-        gc.freeze()
+        freeze_startup_heap()
         print(welcome(settings), flush=True)
         try:
             await stopped.wait()

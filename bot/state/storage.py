@@ -35,6 +35,32 @@ def prefetched(key: str, stored: tuple[str, str] | None) -> None:
     _prefetched.set({key: stored})
 
 
+_DIALOG_STATE_TYPE = "botbuilder.dialogs.dialog_state.DialogState"
+
+
+def holds_no_dialog(stored: tuple[str, str] | None, property_name: str) -> bool:
+    """Whether a stored conversation state (document, e_tag; None: nothing stored) holds no running
+    dialog: nothing at all, or only `property_name`'s `DialogState` with an empty stack, as botbuilder
+    leaves it when a dialog ends. Read from the JSON without jsonpickle's restore, which costs more
+    than the rest of a cached answer. Anything else (another property, a layout this does not know)
+    counts as a running dialog, so the caller takes the dialog stack, which is always right."""
+    if stored is None:
+        return True
+    try:
+        flat = json.loads(stored[0])
+    except ValueError:
+        return False
+    if not isinstance(flat, dict) or set(flat) - {property_name}:
+        return False
+    dialog_state = flat.get(property_name)
+    return dialog_state is None or (
+        isinstance(dialog_state, dict)
+        and dialog_state.get("py/object") == _DIALOG_STATE_TYPE
+        and dialog_state.get("_dialog_stack") == []
+        and set(dialog_state) == {"py/object", "_dialog_stack"}
+    )
+
+
 class EtagConflictError(Exception):
     """The item changed (or was created) since the writer read it; the write was not applied.
 

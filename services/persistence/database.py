@@ -41,6 +41,18 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def single_read_session_factory(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions for a unit of work that runs one read and writes nothing. On PostgreSQL they run in
+    autocommit: the statement alone, without the BEGIN before it and the ROLLBACK after it, two of
+    the three round trips such a read otherwise costs. SQLite opens no transaction for a lone SELECT
+    (and the adapter skips the idle rollback), so there they are the usual sessions."""
+    bind = sessions.kw.get("bind")
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        return sessions
+    options = {key: value for key, value in sessions.kw.items() if key != "bind"}
+    return async_sessionmaker(bind.execution_options(isolation_level="AUTOCOMMIT"), **options)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

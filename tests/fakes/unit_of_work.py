@@ -252,3 +252,6 @@ class FakeUnitOfWorkFactory:
 
     def __call__(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
+
+    def single_read(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)

@@ -1,5 +1,6 @@
 """Meeting a member (SPEC 4.4, alerts' recipients): who is talking, and where to reach them again, in
-one unit of work; the common case, an unchanged conversation, costs a single query and no write."""
+one read and, when something changed, one write; the common case, an unchanged conversation, costs
+a single query (on PostgreSQL outside a transaction: no BEGIN, no ROLLBACK) and no write."""
 
 from __future__ import annotations
 
@@ -88,3 +89,17 @@ async def test_nobody_is_met_from_another_tenant_or_without_ids(uows):
     assert (await meet_member(uows, None, "aad-ann", SEEN, NOW)).member is None
     assert (await meet_member(uows, "tA", None, SEEN, NOW)).member is None
     assert await stored(uows) == []
+
+
+async def test_a_single_read_runs_outside_a_transaction_on_postgresql_and_as_usual_on_sqlite(uows, engine):
+    async with uows.single_read() as reading, uows() as usual:
+        for uow in (reading, usual):
+            await uow.session.execute(select(1))
+        if engine.dialect.name != "postgresql":
+            assert reading.session.bind is usual.session.bind  # a lone SELECT opens no transaction there anyway
+            return
+        in_transaction = []
+        for uow in (reading, usual):
+            raw = await (await uow.session.connection()).get_raw_connection()
+            in_transaction.append(raw.driver_connection.is_in_transaction())
+    assert in_transaction == [False, True]
