@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from services.domain.catalog import LEVELS, Catalog, Competency, Level, Requirement, Specialization
+from services.domain.catalog import LEVELS, Catalog, Competency, Level, MetricRequirement, Requirement, Specialization
 from services.domain.holdings import Holding, current_holdings
 from services.domain.requirements import (
     MetricSeries,
@@ -129,6 +129,9 @@ class Evaluator:
         self.snapshot = snapshot
         self.catalog = catalog
         self.series = MetricSeries((m.metric, m.month, m.value) for m in snapshot.metrics)
+        # A metric's result depends only on the moment it is read at: the anniversary reads today's,
+        # and a requirement repeated across options is judged once.
+        self._metric_results: dict[tuple[MetricRequirement, datetime], RequirementResult] = {}
 
     def assess(self, moment: datetime, metrics_moment: datetime | None = None) -> Assessment:
         """Judge everything at `moment`; metrics may be read at another moment (R9 projects with today's)."""
@@ -138,7 +141,10 @@ class Evaluator:
 
         def judge(requirement: Requirement) -> RequirementResult:
             if requirement.kind == "metric":
-                return evaluate_metric(requirement, self.series, self.snapshot.market, metrics_moment)
+                known = self._metric_results.get((requirement, metrics_moment))
+                if known is None:
+                    known = self._metric_results[(requirement, metrics_moment)] = evaluate_metric(requirement, self.series, self.snapshot.market, metrics_moment)
+                return known
             return evaluate_individuals(
                 requirement, holdings, candidates_for(requirement, people_by_code), moment
             )
