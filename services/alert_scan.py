@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from services.collector import collector_paused
 from services.domain.alert_causes import AlertCause, find_alert_causes
 from services.domain.organization import OrganizationEvaluation
 from services.domain.scan_validity import findings_valid_until
@@ -68,7 +69,17 @@ async def _judge(uows: UnitOfWorkFactory, organization_ids: list[str], now: date
     """Evaluate each organisation (reads only), then record the causes, queue the deliveries and note
     the scan for the whole batch in one transaction: one commit per batch, not three per organisation.
     If another scanner recorded some of the same causes meanwhile, the batch is done again one
-    organisation at a time, where the unique indexes turn the loser into a no-op."""
+    organisation at a time, where the unique indexes turn the loser into a no-op.
+
+    The collector is paused for the whole batch: what a batch allocates is freed when it ends, and
+    collections in between only promote its evaluations (the 64 kept for turns among them) into
+    older generations, whose full passes over the process then cost the scan about a fifth of its
+    CPU (2,000 organisations: 10 full and 104 middle collections, 1.6 s of 8.5 s)."""
+    with collector_paused():
+        await _judge_batch(uows, organization_ids, now, totals, worker)
+
+
+async def _judge_batch(uows: UnitOfWorkFactory, organization_ids: list[str], now: datetime, totals: list[int], worker: str | None) -> None:
     judged = []
     entries = await progress_entries(uows, organization_ids, now)
     for organization_id in organization_ids:
