@@ -113,7 +113,8 @@ async def child(database_url: str, worker: str, judged_file: Path, start_at: flo
         return await original(uows, organizations, now, *args)
 
     setattr(alert_scan, name, counting)
-    engine = create_engine(database_url)
+    application = f"scan-bench-{worker}"
+    engine = create_engine(database_url, connect_args={"server_settings": {"application_name": application}})
     try:
         uows = UnitOfWorkFactory(session_factory(engine))
         async with uows() as uow:  # connect and warm the catalog before the clock starts
@@ -121,12 +122,30 @@ async def child(database_url: str, worker: str, judged_file: Path, start_at: flo
         while time.time() < start_at:
             await asyncio.sleep(0.005)
         kwargs = {"worker": worker} if "worker" in inspect.signature(alert_scan.scan_alerts).parameters else {}
+        database_started = await backend_cpu(engine, application)
         started, cpu_started = time.perf_counter(), time.process_time()
         report = await alert_scan.scan_alerts(uows, NOW + timedelta(minutes=1), **kwargs)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        database_ended = await backend_cpu(engine, application)
     finally:
         await engine.dispose()
-    judged_file.write_text(json.dumps({"seconds": seconds, "cpu": cpu, "judged": judged, "new": report.new_causes, "skipped": getattr(report, "skipped", 0)}))
+    database = None if database_started is None or database_ended is None else database_ended - database_started
+    judged_file.write_text(json.dumps({"seconds": seconds, "cpu": cpu, "database_cpu": database, "judged": judged, "new": report.new_causes, "skipped": getattr(report, "skipped", 0)}))
+
+
+async def backend_cpu(engine, application: str) -> float | None:
+    """CPU seconds the PostgreSQL backends serving this instance have used (read from /proc: the
+    server must run on this machine; None otherwise). Parallel query workers are not included."""
+    async with engine.connect() as connection:
+        pids = (await connection.execute(text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": application})).scalars().all()
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return total
 
 
 def run_instances(database_url: str, count: int, workdir: Path, label: str) -> dict:
@@ -145,6 +164,7 @@ def run_instances(database_url: str, count: int, workdir: Path, label: str) -> d
         "wall": max(r["seconds"] for r in results),
         "each": [r["seconds"] for r in results],
         "cpu": [r.get("cpu", 0.0) for r in results],
+        "database_cpu": [r.get("database_cpu") for r in results],
         "judged": len(judged),
         "distinct": len(set(judged)),
         "per_instance": [len(r["judged"]) for r in results],
@@ -155,8 +175,11 @@ def run_instances(database_url: str, count: int, workdir: Path, label: str) -> d
 def describe(label: str, result: dict) -> str:
     each = ", ".join(f"{s:.1f} s" for s in result["each"])
     cpu = ", ".join(f"{s:.1f} s" for s in result["cpu"])
-    return (f"{label:<34} {result['wall']:8.1f} s wall ({each}; scanner CPU {cpu}); judged {result['judged']:,} "
-            f"({result['distinct']:,} distinct; per instance {result['per_instance']}); new causes {result['new_causes']:,}")
+    database = ", ".join("?" if s is None else f"{s:.1f} s" for s in result["database_cpu"])
+    per_organization = 1000 * sum(result["cpu"]) / result["judged"] if result["judged"] else 0.0
+    return (f"{label:<34} {result['wall']:8.1f} s wall ({each}; scanner CPU {cpu} = {per_organization:.2f} ms/organisation; "
+            f"PostgreSQL CPU {database}); judged {result['judged']:,} ({result['distinct']:,} distinct; per instance {result['per_instance']}); "
+            f"new causes {result['new_causes']:,}; load average {os.getloadavg()[0]:.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
+from services.collector import collector_paused
 from services.domain.alert_causes import AlertCause, find_alert_causes
 from services.domain.organization import OrganizationEvaluation
 from services.domain.scan_validity import findings_valid_until
@@ -54,7 +55,19 @@ async def scan_alerts(
             await _judge(uows, ids[start : start + CLAIM_BATCH], now, totals, None)
     else:
         await _add_missing_scan_rows(uows)
-        while batch := await _claim(uows, worker, now, CLAIM_BATCH):
+        # Claims walk the ids in order from the last one claimed: a claim from the start would pass
+        # every organisation judged so far (a scan of 10,000 walked 50 times that many rows). When
+        # nothing is left ahead, one claim from the start picks up what was passed meanwhile
+        # (a lease run out, an organisation changed); the scan ends when that finds nothing.
+        after: str | None = None
+        while True:
+            batch = await _claim(uows, worker, now, CLAIM_BATCH, after)
+            if not batch:
+                if after is None:
+                    break
+                after = None
+                continue
+            after = batch[-1]
             await _judge(uows, batch, now, totals, worker)
         async with uows() as uow:
             skipped = await uow.alerts.scan_rows() - totals[0]
@@ -68,7 +81,17 @@ async def _judge(uows: UnitOfWorkFactory, organization_ids: list[str], now: date
     """Evaluate each organisation (reads only), then record the causes, queue the deliveries and note
     the scan for the whole batch in one transaction: one commit per batch, not three per organisation.
     If another scanner recorded some of the same causes meanwhile, the batch is done again one
-    organisation at a time, where the unique indexes turn the loser into a no-op."""
+    organisation at a time, where the unique indexes turn the loser into a no-op.
+
+    The collector is paused for the whole batch: what a batch allocates is freed when it ends, and
+    collections in between only promote its evaluations (the 64 kept for turns among them) into
+    older generations, whose full passes over the process then cost the scan about a fifth of its
+    CPU (2,000 organisations: 10 full and 104 middle collections, 1.6 s of 8.5 s)."""
+    with collector_paused():
+        await _judge_batch(uows, organization_ids, now, totals, worker)
+
+
+async def _judge_batch(uows: UnitOfWorkFactory, organization_ids: list[str], now: datetime, totals: list[int], worker: str | None) -> None:
     judged = []
     entries = await progress_entries(uows, organization_ids, now)
     for organization_id in organization_ids:
@@ -104,11 +127,11 @@ async def _add_missing_scan_rows(uows: UnitOfWorkFactory) -> None:
         await uow.commit()
 
 
-async def _claim(uows: UnitOfWorkFactory, worker: str, now: datetime, size: int) -> list[str]:
-    """Up to `size` organisations due for judging and held by nobody, now held by `worker` for a lease
-    (committed at once, so other scanners see the claim)."""
+async def _claim(uows: UnitOfWorkFactory, worker: str, now: datetime, size: int, after: str | None) -> list[str]:
+    """Up to `size` organisations due for judging and held by nobody (with ids past `after`, if
+    given), now held by `worker` for a lease (committed at once, so other scanners see the claim)."""
     async with uows() as uow:
-        ids = await uow.alerts.claim_for_scan(worker, now, size, now + CLAIM_LEASE)
+        ids = await uow.alerts.claim_for_scan(worker, now, size, now + CLAIM_LEASE, after)
         await uow.commit()
     return ids
 

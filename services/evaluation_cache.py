@@ -49,6 +49,12 @@ class EvaluationCache:
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
 
+    def refresh(self, key: Hashable, entry: CachedEvaluation) -> None:
+        """`put`, but only over an entry already kept: a scan passing through thousands of
+        organisations renews what turns use and evicts none of it for evaluations nobody asked for."""
+        if key in self._entries:
+            self._entries[key] = entry
+
     def flight(self, key: Hashable, version: int, catalog_id: int) -> asyncio.Future[CachedEvaluation | None] | None:
         """The evaluation of the same data already under way in this process, if any: concurrent
         turns wait for it instead of each judging a large organisation again."""

@@ -68,21 +68,37 @@ async def progress_entry(
 async def progress_entries(uows: UnitOfWorkFactory, organization_ids: Sequence[str], now: datetime) -> dict[str, CachedEvaluation]:
     """`progress_entry` of many organisations at once (the alert scan's batch): their stamps in one
     query, and those without a cached evaluation loaded together (eight queries for the batch, not
-    eight each) and judged in one worker thread. Raises `UnknownOrganization` for an unknown id."""
+    eight each) and judged in one worker thread. An organisation a turn is judging right now shares
+    that turn's evaluation. The batch's evaluations renew cached ones but take no room of their own
+    (`EvaluationCache.refresh`). Raises `UnknownOrganization` for an unknown id."""
     async with uows() as uow:
         stamps = await uow.repository.data_stamps(organization_ids)
     entries: dict[str, CachedEvaluation] = {}
-    missing = []
+    missing: list[str] = []
+    flights: dict[str, asyncio.Future[CachedEvaluation | None]] = {}
     for organization_id in organization_ids:
-        cached = uows.evaluations.entry((organization_id, None), *stamps[organization_id], now)
-        if cached is None:
-            missing.append(organization_id)
-        else:
+        key = (organization_id, None)
+        cached = uows.evaluations.entry(key, *stamps[organization_id], now)
+        if cached is not None:
             entries[organization_id] = cached
+        elif (flight := uows.evaluations.flight(key, *stamps[organization_id])) is not None:
+            flights[organization_id] = flight
+        else:
+            missing.append(organization_id)
     if missing:
         entries |= await _load_and_evaluate(uows, {o: stamps[o] for o in missing}, now, None)
         for organization_id in missing:
-            uows.evaluations.put((organization_id, None), entries[organization_id])
+            uows.evaluations.refresh((organization_id, None), entries[organization_id])
+    late = []
+    for organization_id, flight in flights.items():
+        entry = await asyncio.shield(flight)
+        if entry is not None and entry.serves(*stamps[organization_id], now):
+            uows.evaluations.joined += 1
+            entries[organization_id] = entry
+        else:  # the turn failed, or judged another moment: judged here after all
+            late.append(organization_id)
+    if late:
+        entries |= await _load_and_evaluate(uows, {o: stamps[o] for o in late}, now, None)
     return entries
 
 

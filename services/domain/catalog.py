@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, Literal
 
 Level = Literal["silver", "gold"]
@@ -97,14 +98,22 @@ class IndividualsRequirement:
     among: AmongThem | None = None
     kind: Literal["individuals"] = "individuals"
 
-    @property
+    # Both sets are asked for once per person and requirement in every evaluation: built once per
+    # requirement (a frozen dataclass; the cached value is not a field, so equality is unchanged).
+    @cached_property
     def codes(self) -> frozenset[str]:
         """Every credential this requirement names (only these count, R2)."""
+        codes = set(self.qualifying_codes)
+        if self.among:
+            codes |= self.among.any_of
+        return frozenset(codes)
+
+    @cached_property
+    def qualifying_codes(self) -> frozenset[str]:
+        """The credentials that make a person qualify: `all_of`, `any_of` and every set (not `among`)."""
         codes = set(self.all_of) | set(self.any_of)
         for one_set in self.one_of_sets:
             codes |= one_set
-        if self.among:
-            codes |= self.among.any_of
         return frozenset(codes)
 
 

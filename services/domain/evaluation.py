@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 
-from services.domain.catalog import LEVELS, Catalog, Competency, Level, Requirement, Specialization
+from services.domain.catalog import LEVELS, Catalog, Competency, Level, MetricRequirement, Requirement, Specialization
 from services.domain.holdings import Holding, current_holdings
 from services.domain.requirements import (
     MetricSeries,
@@ -129,22 +129,32 @@ class Evaluator:
         self.snapshot = snapshot
         self.catalog = catalog
         self.series = MetricSeries((m.metric, m.month, m.value) for m in snapshot.metrics)
+        # A metric's result depends only on the moment it is read at: the anniversary reads today's,
+        # and a requirement repeated across options is judged once.
+        self._metric_results: dict[tuple[MetricRequirement, datetime], RequirementResult] = {}
 
-    def assess(self, moment: datetime, metrics_moment: datetime | None = None) -> Assessment:
-        """Judge everything at `moment`; metrics may be read at another moment (R9 projects with today's)."""
+    def assess(self, moment: datetime, metrics_moment: datetime | None = None, only: Collection[str] | None = None) -> Assessment:
+        """Judge everything at `moment`; metrics may be read at another moment (R9 projects with today's).
+        `only`: judge just these competencies and no specialization (the renewal's anniversary reads
+        nothing else); the assessment then holds only those."""
         holdings = current_holdings(self.snapshot, self.catalog, moment)
         people_by_code = index_people_by_code(holdings)
         metrics_moment = metrics_moment or moment
 
         def judge(requirement: Requirement) -> RequirementResult:
             if requirement.kind == "metric":
-                return evaluate_metric(requirement, self.series, self.snapshot.market, metrics_moment)
+                known = self._metric_results.get((requirement, metrics_moment))
+                if known is None:
+                    known = self._metric_results[(requirement, metrics_moment)] = evaluate_metric(requirement, self.series, self.snapshot.market, metrics_moment)
+                return known
             return evaluate_individuals(
                 requirement, holdings, candidates_for(requirement, people_by_code), moment
             )
 
         competencies = []
         for competency in self.catalog.competencies:
+            if only is not None and competency.id not in only:
+                continue
             levels: dict[Level, LevelResult] = {}
             for level in competency.levels:
                 options = tuple(
@@ -170,7 +180,7 @@ class Evaluator:
                 requirements=tuple(judge(r) for r in spec.requirements),
                 audit_passed=not spec.audit_required or _audit_passed_by(audits.get(spec.id), moment),
             )
-            for spec in self.catalog.specializations
+            for spec in (self.catalog.specializations if only is None else ())
         )
         return Assessment(moment, tuple(competencies), specializations, holdings)
 

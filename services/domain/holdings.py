@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from services.domain.catalog import Catalog
 from services.domain.snapshot import Achievement, MsaLink, OrganizationSnapshot, start_of_day
@@ -43,7 +44,12 @@ def retired_until(catalog: Catalog, code: str) -> datetime | None:
     credential = catalog.credentials.get(code)
     if credential is None or credential.retired_on is None:
         return None
-    return start_of_day(add_months(credential.retired_on, catalog.settings.retired_grace_months))
+    return _grace_end(credential.retired_on, catalog.settings.retired_grace_months)
+
+
+@lru_cache(maxsize=1024)  # asked for every achievement of a retired credential in every evaluation
+def _grace_end(retired_on: date, months: int) -> datetime:
+    return start_of_day(add_months(retired_on, months))
 
 
 def _valid_until(catalog: Catalog, achievement: Achievement) -> datetime | None:

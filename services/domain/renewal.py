@@ -83,7 +83,10 @@ def assess_renewal(evaluator: Evaluator, today: Assessment) -> RenewalOutlook:
     membership = snapshot.membership
     if membership is None or today.moment >= start_of_day(membership.expires_on):
         return RenewalOutlook(membership.level if membership else "none", membership.expires_on if membership else None, False, ())
-    anniversary = evaluator.assess(start_of_day(membership.expires_on), metrics_moment=today.moment)
+    # Only held competencies are looked at on the anniversary (the held levels, their fixes, and
+    # whether the membership's level is kept): the rest of the catalog is not judged there.
+    held = {h.competency for h in snapshot.held}
+    anniversary = evaluator.assess(start_of_day(membership.expires_on), metrics_moment=today.moment, only=held)
     restored = _Restored(evaluator, today.moment)  # shared: built once, only if a level is at risk
     held_risks: list[HeldLevelRisk] = []
     for result in today.competencies:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from services.domain.catalog import IndividualsRequirement, Market, MetricRequirement, Requirement
 from services.domain.holdings import Holding
@@ -81,10 +82,7 @@ def _effective_count(requirement: IndividualsRequirement, qualified: Iterable[st
 
 
 def _closeness(requirement: IndividualsRequirement, person_id: str, held: set[str]) -> ClosePerson | None:
-    base_codes = requirement.all_of | requirement.any_of
-    for one_set in requirement.one_of_sets:
-        base_codes = base_codes | one_set
-    holds = held & base_codes
+    holds = held & requirement.qualifying_codes
     if not holds:
         return None
     needs_all = tuple(sorted(requirement.all_of - held))
@@ -116,23 +114,26 @@ def evaluate_individuals(
     pending_people: list[PendingPerson] = []
     close: list[ClosePerson] = []
     for person_id in candidates:
-        person = holdings.get(person_id, {})
+        person = holdings.get(person_id)
+        if not person:
+            continue
         all_codes = person.keys() & codes  # only credentials the requirement names count (R2)
         if not all_codes:
             continue
-        relevant = {code: person[code] for code in all_codes}
-        now_codes = {code for code, h in relevant.items() if h.counts_at(moment)}
+        now_codes = {code for code in all_codes if person[code].counts_at(moment)}
         counts_now = qualifies(requirement, now_codes)
         if counts_now:
             counted.append(person_id)
             if not among_codes.isdisjoint(now_codes):
                 among_now.add(person_id)
-        if qualifies(requirement, all_codes):
+        # Qualifying is monotone in the codes held: who counts now qualifies eventually, and with
+        # nothing pending (now_codes is all_codes) the answer is the one just found.
+        if counts_now or (len(now_codes) < len(all_codes) and qualifies(requirement, all_codes)):
             eventually.append(person_id)
             if not among_codes.isdisjoint(all_codes):
                 among_later.add(person_id)
             if not counts_now:
-                pending_people.append(PendingPerson(person_id, _qualifies_from(requirement, relevant)))
+                pending_people.append(PendingPerson(person_id, _qualifies_from(requirement, {code: person[code] for code in all_codes})))
         else:
             nearly = _closeness(requirement, person_id, all_codes)
             if nearly is not None:
@@ -143,7 +144,7 @@ def evaluate_individuals(
         close.extend(  # qualified people still missing one of the extra credentials
             ClosePerson(p, (), (), tuple((code,) for code in sorted(among_codes))) for p in eventually if p not in among_later
         )
-    nearest = heapq.nsmallest(closest_limit, close, key=lambda c: (c.missing_count, c.person_id))
+    nearest = _nearest(close, closest_limit)
     return RequirementResult(
         requirement=requirement,
         required=requirement.count,
@@ -156,6 +157,15 @@ def evaluate_individuals(
         among_required=requirement.among.count if requirement.among else 0,
         among_current=len(among_now),
     )
+
+
+def _nearest(close: list[ClosePerson], limit: int) -> list[ClosePerson]:
+    """The `limit` people closest to qualifying, fewest missing first. Usually there are no more than
+    that: sorting them is then cheaper than a heap, and gives the same (`nsmallest` is a stable sort cut short)."""
+    def key(c: ClosePerson) -> tuple[int, str]:
+        return (c.missing_count, c.person_id)
+
+    return sorted(close, key=key)[:limit] if len(close) <= limit else heapq.nsmallest(limit, close, key=key)
 
 
 def _qualifies_from(requirement: IndividualsRequirement, relevant: Mapping[str, Holding]) -> datetime:
@@ -188,6 +198,7 @@ def index_people_by_code(holdings: HoldingsByPerson) -> dict[str, set[str]]:
 # --- metrics (R7) -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # the same few "YYYY-MM" strings in every organisation's series
 def month_index(month: str) -> int:
     year, mon = month.split("-")
     return int(year) * 12 + int(mon) - 1

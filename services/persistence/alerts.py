@@ -105,10 +105,11 @@ class AlertRepository:
     async def scan_rows(self) -> int:
         return await self._session.scalar(select(func.count()).select_from(OrganizationScanRow)) or 0
 
-    async def claim_for_scan(self, worker: str, now: datetime, size: int, lease_until: datetime) -> list[str]:
+    async def claim_for_scan(self, worker: str, now: datetime, size: int, lease_until: datetime, after: str | None = None) -> list[str]:
         """Up to `size` organisations due for judging and held by nobody, now held by `worker` until
         `lease_until`. Due: never scanned, or its data version or the active catalog changed, or its
-        findings expired. PostgreSQL skips rows another scanner is claiming."""
+        findings expired. PostgreSQL skips rows another scanner is claiming. `after`: only ids past
+        it (the scanner's last claim), so a claim does not walk again the rows judged already."""
         scan = OrganizationScanRow
         catalog_id = await self._session.scalar(select(func.coalesce(func.max(CatalogRow.id), 0)))
         version = func.coalesce(
@@ -123,6 +124,8 @@ class AlertRepository:
             .order_by(scan.organization_id)
             .limit(size)
         )
+        if after is not None:
+            due = due.where(scan.organization_id > after)
         if self._session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         claimed = await self._session.scalars(

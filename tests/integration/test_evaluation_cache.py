@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import event
 
+from services.alert_scan import scan_alerts
 from services.errors import UnknownOrganization
+from services.evaluation_cache import EvaluationCache
 from services.importer import import_dataset
 from services.linking import link_msa
 from services.persistence.repository import Repository
-from services.progress import organization_progress
+from services.progress import organization_progress, progress_entries
 from tests.integration.test_linking import NOW, cloud_people, dataset
 
 
@@ -122,3 +124,46 @@ async def test_stamps_name_each_organisation_s_version_and_the_active_catalog_in
 
     assert stamps == {"A": (1, catalog_id), "nowhere": (0, catalog_id)} and catalog_id > 0
     assert len([s for s in statements if "organization_versions" in s]) == 1
+
+
+async def test_a_scan_batch_shares_the_evaluation_a_turn_has_under_way(uows, monkeypatch):
+    await import_dataset(uows, dataset(), NOW)
+    loads: list[list[str]] = []
+    turn_loading, release = asyncio.Event(), asyncio.Event()
+    original = Repository.snapshots
+
+    async def gated(self, organization_ids):
+        loads.append(list(organization_ids))
+        if list(organization_ids) == ["A"]:  # the turn's load: held until the batch has found its flight
+            turn_loading.set()
+            await release.wait()
+        return await original(self, organization_ids)
+
+    monkeypatch.setattr(Repository, "snapshots", gated)
+    turn = asyncio.create_task(organization_progress(uows, "A", NOW))
+    await turn_loading.wait()
+    batch = asyncio.create_task(progress_entries(uows, ["A", "B"], NOW))
+    while len(loads) < 2:  # the batch loads B, then waits for the turn's A
+        await asyncio.sleep(0.001)
+    release.set()
+    answer, entries = await turn, await batch
+
+    assert loads == [["A"], ["B"]] and uows.evaluations.joined == 1
+    assert entries["A"].evaluation.assessment is answer.assessment
+    assert cloud_people(entries["B"].evaluation) == ()
+
+
+async def test_a_scan_renews_the_evaluations_turns_use_and_evicts_none_of_them(uows):
+    uows.evaluations = EvaluationCache(size=1)
+    await import_dataset(uows, dataset(), NOW)
+    first = await organization_progress(uows, "A", NOW)
+
+    await scan_alerts(uows, NOW + timedelta(minutes=1))  # judges A (cached) and B (not)
+    kept = await organization_progress(uows, "A", NOW + timedelta(minutes=2))
+    await link_msa(uows, "ann", "other@outlook.example", NOW + timedelta(minutes=3))  # A's data changes
+    report = await scan_alerts(uows, NOW + timedelta(minutes=4))
+    renewed = await organization_progress(uows, "A", NOW + timedelta(minutes=5))
+
+    assert kept.assessment is first.assessment
+    assert report.organizations == 1 and renewed.assessment is not first.assessment
+    assert uows.evaluations.hits == 3  # A for the first scan, and both turns after a scan

@@ -121,3 +121,26 @@ async def test_a_targeted_scan_counts_as_the_organisations_last_scan(uows, organ
     report = await scan_alerts(uows, NOW + timedelta(minutes=1))
     assert sorted(judged) == organizations[2:]
     assert report.organizations == 2 * COPIES - 2
+
+
+async def test_an_organisation_that_changes_behind_the_claims_is_judged_again_in_the_same_scan(uows, organizations, judged, monkeypatch):
+    """Claims move forward from the last one; the scan ends only when a claim from the start finds
+    nothing, so what became due behind them meanwhile is not left for the next scan."""
+    monkeypatch.setattr(services.alert_scan, "CLAIM_BATCH", 3)
+    original = services.alert_scan._judge
+    batches = 0
+
+    async def changing_the_first_after_two_batches(uows, organization_ids, now, totals, worker):
+        nonlocal batches
+        await original(uows, organization_ids, now, totals, worker)
+        batches += 1
+        if batches == 2:
+            async with uows() as uow:
+                await bump_versions(uow.session, [organizations[0]])
+                await uow.commit()
+
+    monkeypatch.setattr(services.alert_scan, "_judge", changing_the_first_after_two_batches)
+    report = await scan_alerts(uows, NOW)
+
+    assert judged == organizations + [organizations[0]]
+    assert report.organizations == 2 * COPIES + 1
