@@ -75,6 +75,15 @@ def cross_validate() -> None:
     print("accuracy  worst recall  min_margin  overrule_below  overrule_margin  overrule_to_none")
     for accuracy, worst, below, over, min_margin, not_to_none in results[:15]:
         print(f"{accuracy:8.4f}  {worst:12.3f}  {-min_margin:10}  {-below:14}  {-over:15}  {not not_to_none}")
+    _, _, below, over, min_margin, not_to_none = results[0]
+    got = [(g[0][:2], g[1], decide(g[2], g[3], g[4], g[5], -min_margin, -below, -over, not not_to_none)[0]) for g in guesses]
+    print("at the best thresholds: " + ", ".join(
+        f"{language} {sum(e == o for _, e, o in rows) / len(rows):.4f}"
+        for language in ("en", "de") if (rows := [r for r in got if r[0] == language])))
+    total, hits = Counter(e for _, e, _ in got), Counter(e for _, e, o in got if e == o)
+    print("recall: " + ", ".join(f"{i} {hits[i] / total[i]:.3f}" for i in sorted(total, key=lambda i: hits[i] / total[i])))
+    confused = Counter((e, o) for _, e, o in got if e != o)
+    print("most confused: " + ", ".join(f"{e}->{o} {n}" for (e, o), n in confused.most_common(8)))
 
 
 def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
