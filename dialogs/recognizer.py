@@ -40,6 +40,7 @@ from typing import NamedTuple
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
 from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
+from dialogs.yes_no import NO, YES
 from services.domain.catalog import Level
 
 INTENTS = (
@@ -477,6 +478,7 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
 
 
 _ONLY_QUESTION_MARKS = re.compile(r"\s*\?+\s*")
+_BARE_ANSWERS = YES | NO  # a message of only these (and numbers) answers a question nobody asked
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
 
 
@@ -536,6 +538,10 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     level: Level | None = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
     if not tokens and _ONLY_QUESTION_MARKS.fullmatch(text):
         return Recognition("help", 1.0, None, language)
+    if tokens and all(t.isdigit() or t in _BARE_ANSWERS for t in tokens):
+        # "Ja", "ok", "246810" with no question or prompt waiting: an answer to nothing (a prompt that
+        # waits reads them itself, before the recogniser); never a guess of the model's
+        return Recognition("none", 1.0, None, language)
 
     concepts = _match_concepts(matches)
     if level:
