@@ -58,6 +58,7 @@ for path in (ROOT, ROOT / "bench"):
 
 import aiohttp  # noqa: E402
 import evaluation_bench  # noqa: E402  (bench/: the dataset generator)
+import processes  # noqa: E402  (bench/: stopping the servers)
 from aiohttp import web  # noqa: E402
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
@@ -160,13 +161,7 @@ def server_process(command: list[str], database_url: str, port: int, log: Path) 
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        processes.stop(process)
 
 
 async def wait_until_healthy(session: aiohttp.ClientSession, url: str, process: subprocess.Popen, log: Path) -> None:

@@ -35,10 +35,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 import aiohttp  # noqa: E402
+import processes  # noqa: E402  (bench/: stopping the server)
 from aiohttp import web  # noqa: E402
 
 PROBE_INTERVAL = 0.005
@@ -180,12 +182,7 @@ async def drive(args: argparse.Namespace) -> None:
             elapsed = time.monotonic() - started
             after_all = await probe(session, url)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            processes.stop(process)
     server_log = log.read_text(errors="replace").splitlines()
     tracebacks = sum(1 for line in server_log if line.startswith("Traceback"))
     longest_line = max((len(line) for line in server_log), default=0)
