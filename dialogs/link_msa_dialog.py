@@ -110,16 +110,25 @@ class SignInPrompt(OAuthPrompt):
         return PromptRecognizerResult(True, TokenResponse(channel_id=exchanged.channel_id, connection_name=exchanged.connection_name, token=exchanged.token, expiration=None))
 
     async def _exchange(self, context: TurnContext, token: str) -> TokenResponse | None:
-        """The token the token service exchanges the client's for, or None with the reason logged."""
+        """The token the token service exchanges the client's for, or None with the reason logged.
+
+        Whatever goes wrong is answered 412, as botbuilder answers it, so the client shows the sign-in
+        card and the prompt keeps waiting: the service unreachable or failing (any exception, as
+        botbuilder's own bare `except`), or a refusal (None for a 404; an `ErrorResponse` for a 400,
+        which has no token and which botbuilder's branch reads as if it had one)."""
         try:
             exchanged = await _UserTokenAccess.exchange_token(context, self._settings, TokenExchangeRequest(token=token))
-        except TOKEN_SERVICE_ERRORS as error:  # unreachable, or it answered with an error: the client falls back to the card
+        except Exception as error:  # noqa: BLE001 - every failure falls back to the card; the reason is logged
             logger.warning("token exchange failed, the sign-in card stays: %s", _first_line(error))
             return None
-        if not exchanged or not exchanged.token:
+        if isinstance(exchanged, TokenResponse) and exchanged.token:
+            return exchanged
+        refusal = getattr(exchanged, "error", None)
+        if refusal is not None:
+            logger.info("token exchange refused by the token service (%s: %s), the sign-in card stays", getattr(refusal, "code", None), str(getattr(refusal, "message", ""))[:200])
+        else:
             logger.info("token exchange refused by the token service, the sign-in card stays")
-            return None
-        return exchanged
+        return None
 
     def _exchange_answer(self, context: TurnContext, status: HTTPStatus, failure: str | None) -> Activity:
         return self._get_token_exchange_invoke_response(int(status), failure, context.activity.value.id)

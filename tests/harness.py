@@ -68,6 +68,7 @@ class FakeTokenService(UserTokenClient):
         self.awaiting_code: dict[tuple[str, str], tuple[str, str]] = {}
         self.calls: list[tuple[str, str]] = []  # (operation, user id)
         self.failure: Exception | None = None
+        self.exchange_answer: Any = None  # what `exchange_token` answers: None (a 404), a TokenResponse or an ErrorResponse
 
     def sign_in(self, user_id: str, connection_name: str, token: str, magic_code: str | None = None) -> None:
         if magic_code is None:
@@ -117,9 +118,9 @@ class FakeTokenService(UserTokenClient):
         return {url: response for url in resource_urls} if response else {}
 
     async def exchange_token(self, user_id: str, connection_name: str, channel_id: str, exchange_request: Any) -> TokenResponse | None:
-        """Single sign-on is not faked: no exchange succeeds, so the bot falls back to the sign-in card."""
+        """Single sign-on refused unless a test sets `exchange_answer`: the bot falls back to the sign-in card."""
         self._call("exchange_token", user_id)
-        return None  # what the SDK's client returns for a refused exchange
+        return self.exchange_answer  # None: what the SDK's client returns for a 404
 
 
 class _Conversations:

@@ -286,12 +286,27 @@ async def test_the_token_service_failing_when_the_magic_code_arrives_is_said_the
     assert harness.directory.calls == []
 
 
-async def test_a_token_exchange_the_token_service_fails_on_is_412_with_one_line_logged_and_the_card_stays(harness, caplog):
-    from msrest.exceptions import ClientRequestError
+def _exchange_failures():
+    from botframework.connector.token_api.models import Error, ErrorResponse
+    from msrest.exceptions import ClientRequestError, DeserializationError
 
+    refused = ErrorResponse(error=Error(code="BadArgument", message="The token is not a valid exchangeable token"))
+    return [
+        (ClientRequestError("Error occurred in request., ConnectionError: connection refused"), None,
+         ("WARNING", "token exchange failed, the sign-in card stays: ClientRequestError: Error occurred in request., ConnectionError: connection refused")),
+        (DeserializationError("Unable to deserialize response data"), None,  # not an HttpOperationError
+         ("WARNING", "token exchange failed, the sign-in card stays: DeserializationError: Unable to deserialize response data")),
+        (None, refused,  # a 400: the SDK's client hands back the ErrorResponse, which has no token
+         ("INFO", "token exchange refused by the token service (BadArgument: The token is not a valid exchangeable token), the sign-in card stays")),
+    ]
+
+
+@pytest.mark.parametrize(("failure", "answer", "logged"), _exchange_failures(), ids=["unreachable", "undecodable", "refused-400"])
+async def test_a_token_exchange_that_fails_is_412_with_one_line_logged_and_the_card_stays(harness, caplog, failure, answer, logged):
     chat = harness.chat(ANN)
     await chat.say(LINK["en"])  # the sign-in card: the prompt waits
-    harness.tokens.fail_with(ClientRequestError("Error occurred in request., ConnectionError: connection refused"))
+    harness.tokens.fail_with(failure)
+    harness.tokens.exchange_answer = answer
 
     with caplog.at_level(logging.INFO, logger="dialogs.link_msa_dialog"):
         posted = await chat.invoke("signin/tokenExchange", {"id": "exchange-3", "connectionName": harness.connection_name, "token": "sso-token"})
@@ -299,12 +314,10 @@ async def test_a_token_exchange_the_token_service_fails_on_is_412_with_one_line_
     harness.sign_in(ANN, "token-x", "late@outlook.example", magic_code="135790")
     done = await chat.say("135790")  # the card still works
 
-    answer = harness.invoke_responses[-2]
-    assert (answer.status, answer.body.id, answer.body.failure_detail) == (412, "exchange-3", "The bot is unable to exchange token. Proceed with regular login.")
+    answer_sent = harness.invoke_responses[-2]
+    assert (answer_sent.status, answer_sent.body.id, answer_sent.body.failure_detail) == (412, "exchange-3", "The bot is unable to exchange token. Proceed with regular login.")
     assert posted == []
-    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [
-        ("WARNING", "token exchange failed, the sign-in card stays: ClientRequestError: Error occurred in request., ConnectionError: connection refused"),
-    ]
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [logged]
     assert texts(done) == [text("en", "link_done", msa="late@outlook.example", counts_from=datetime_text(NOW + timedelta(hours=24), "en"))]
 
 
