@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -44,6 +44,7 @@ from services.records import UserRecord
 
 T = TypeVar("T")
 BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
+KEYS_PER_STATEMENT = 500  # SQLite: users' ids or MSAs bound in one statement (well below any build's limit)
 
 
 def user_record(row: UserRow) -> UserRecord:
@@ -205,20 +206,31 @@ class Repository:
         organization_of = {person.id: organization_id for organization_id, people in users.items() for person in people}
         links: dict[str, list[MsaLink]] = {}
         msas: dict[str, set[str]] = {}
+
+        async def rows_among(query: Select, column: InstrumentedAttribute[str], values: list[str]) -> list[Any]:
+            """The rows of `query` whose `column` is one of `values`: one statement on PostgreSQL (one
+            array parameter), on SQLite one per KEYS_PER_STATEMENT values (a build binds at most
+            SQLITE_MAX_VARIABLE_NUMBER parameters a statement: 999 before 3.32, 32,766 since)."""
+            step = max(len(values), 1) if among is _among_on_postgresql else KEYS_PER_STATEMENT
+            rows: list[Any] = []
+            for start in range(0, len(values), step):
+                rows.extend((await connection.execute(query.where(among(column, values[start:start + step])))).all())
+            return rows
+
         if organization_of:
-            for user_id, msa, linked_at, purpose, dissolved_at in (await connection.execute(
-                select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at)
-                .where(among(MsaLinkRow.user_id, sorted(organization_of)))
-            )).all():
+            for user_id, msa, linked_at, purpose, dissolved_at in await rows_among(
+                select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at),
+                MsaLinkRow.user_id, sorted(organization_of),
+            ):
                 organization_id = organization_of[user_id]
                 links.setdefault(organization_id, []).append(MsaLink(user_id, msa, linked_at, cast(Purpose, purpose), dissolved_at))
                 msas.setdefault(organization_id, set()).add(msa)
         earned: dict[str, list[Achievement]] = {}
         if msas:
-            for msa, code, earned_at, expires_at, kind in (await connection.execute(
-                select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind)
-                .where(among(AchievementRow.msa, sorted(set().union(*msas.values()))))
-            )).all():
+            for msa, code, earned_at, expires_at, kind in await rows_among(
+                select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind),
+                AchievementRow.msa, sorted(set().union(*msas.values())),
+            ):
                 earned.setdefault(msa, []).append(Achievement(msa, code, earned_at, expires_at, kind))
         achievements = {organization_id: [a for msa in sorted(linked) for a in earned.get(msa, ())] for organization_id, linked in msas.items()}
         metrics = await by_organization(

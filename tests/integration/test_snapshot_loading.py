@@ -47,3 +47,35 @@ async def test_a_batch_gives_each_organisation_the_achievements_of_every_msa_it_
     links = {o: sorted((l.user_id, l.msa, l.dissolved_at is None) for l in s.links) for o, s in batch.items()}
     assert links == {"A": [("ann", "m1", False), ("ann", "m2", False), ("bea", "m1", True)], "B": [("cid", "m2", True), ("cid", "m3", True)], "C": []}
     assert batch["A"].achievements[0].earned_at.tzinfo == timezone.utc and batch["B"].links[0].purpose in ("certifications", "both")
+
+
+async def test_an_organisation_with_more_linked_msas_than_an_older_sqlite_binds_in_a_statement_still_loads(engine, uows):
+    """1,200 people with an MSA and an achievement each. On SQLite the connections are held to 999 bound
+    parameters a statement, as builds before 3.32 are: the keys go in statements of a few hundred."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine.sync_engine, "connect")
+        def _older_build(dbapi_connection, _record) -> None:
+            dbapi_connection.driver_connection._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
+        await engine.dispose()  # connections opened from here on carry the limit
+    people = 1_200
+    async with uows() as uow:
+        uow.session.add(OrganizationRow(id="big", name="Big", tenant_id="t-big", market="developed"))
+        await uow.session.flush()
+        uow.session.add_all([UserRow(id=f"u{i:04d}", organization_id="big", display_name=f"U{i}", roles="employee") for i in range(people)])
+        await uow.session.flush()
+        uow.session.add_all([MsaLinkRow(user_id=f"u{i:04d}", msa=f"m{i:04d}", purpose="both", linked_at=NOW - timedelta(days=9)) for i in range(people)])
+        uow.session.add_all([AchievementRow(msa=f"m{i:04d}", code="AZ-104", earned_at=NOW - timedelta(days=30), kind="certification") for i in range(people)])
+        await uow.commit()
+
+    async with uows() as uow:
+        snapshot = await uow.repository.snapshot("big")
+        [batched] = (await uow.repository.snapshots(["big"])).values()
+
+    assert (len(snapshot.people), len(snapshot.links), len(snapshot.achievements)) == (people, people, people)
+    assert {a.msa for a in snapshot.achievements} == {f"m{i:04d}" for i in range(people)}
+    assert batched == snapshot
