@@ -283,7 +283,7 @@ def test_a_metric_the_catalog_does_not_name_reads_as_its_id_with_spaces() -> Non
 
 
 def test_a_metric_a_datasets_own_catalog_leaves_unnamed_is_named_as_the_bundled_catalog_names_it() -> None:
-    example = json.loads((PROJECT.parent / "shared" / "contract" / "example-dataset.json").read_text(encoding="utf-8"))
+    example = json.loads((PROJECT / "docs" / "contract" / "example-dataset.json").read_text(encoding="utf-8"))
     catalog = parse_catalog(example["catalog"])
     assert "azure_consumption_usd" not in catalog.metrics  # the contract's example names no metric
     en, de = Phrasebook("en", catalog), Phrasebook("de", catalog)
