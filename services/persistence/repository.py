@@ -122,19 +122,20 @@ class Repository:
         return await self.session.scalar(select(OrganizationRow.name).where(OrganizationRow.id == organization_id))
 
     async def organization_names(self, organization_ids: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(organization_ids))
-        if not wanted:
-            return {}
-        rows = await self.session.execute(select(OrganizationRow.id, OrganizationRow.name).where(OrganizationRow.id.in_(wanted)))
-        return {organization_id: name for organization_id, name in rows}
+        """organization id → name, for the organisations that exist."""
+        return await self._names(OrganizationRow.id, OrganizationRow.name, organization_ids)
 
     async def user_names(self, user_ids: Iterable[str]) -> dict[str, str]:
         """user id → display name, for the users that exist."""
-        wanted = sorted(set(user_ids))
-        if not wanted:
-            return {}
-        rows = await self.session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(wanted)))
-        return {user_id: name for user_id, name in rows}
+        return await self._names(UserRow.id, UserRow.display_name, user_ids)
+
+    async def _names(self, key: InstrumentedAttribute[str], name: InstrumentedAttribute[str], ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(ids))
+        names: dict[str, str] = {}
+        for start in range(0, len(wanted), KEYS_PER_STATEMENT):  # SQLite binds a parameter per id
+            rows = await self.session.execute(select(key, name).where(key.in_(wanted[start:start + KEYS_PER_STATEMENT])))
+            names.update({row_id: row_name for row_id, row_name in rows})
+        return names
 
     async def bump_versions(self, organization_ids: Iterable[str]) -> None:
         """The organisations' data changed in this unit of work: cached evaluations of them are stale."""
