@@ -21,7 +21,7 @@ How it decides, in five steps:
    words are all words except fillers ("the", "bitte", …); a word is explained when it belongs to a
    concept of that intent (its optional concepts included), to an entity, or to MY/OUR. Hence "stop"
    alone → cancel, but in "stop alerts" the pattern ALERTS+OFF explains both words and wins.
-5. The best pattern wins (ties: order of INTENTS). Below ``OVERRULE_BELOW`` (0.9) the learned model
+5. The best pattern wins (ties: order of INTENTS). Below ``OVERRULE_BELOW`` (0.95) the learned model
    (``dialogs.intent_model``, which also sees the concepts and the best pattern) decides (``decide``):
    its answers score 0.5–0.65; below THRESHOLD without its guess the answer is ``none``. Product choice: a level word on its own ("Gold", "Silber?") is read as ``org_progress``
    through a strict, low-weight pattern, so "gold price today" or "Goldene Hochzeit" stay ``none``.
@@ -478,7 +478,22 @@ def _person(tokens: list[str], surfaces: list[str], known: list[bool],
 
 
 _ONLY_QUESTION_MARKS = re.compile(r"\s*\?+\s*")
-_BARE_ANSWERS = YES | NO  # a message of only these (and numbers) answers a question nobody asked
+_BARE_ANSWERS = YES | NO  # a message of only these (and numbers) answers a question nobody asked …
+_BARE_REFUSALS = NO - {"nicht"}  # … except a bare "no", "nein", "nope": it leaves (cancel), as "not now" does
+_REFUSAL_SCORE = 0.65  # below the interrupting score (0.7): a "no" alone never breaks off a running dialog
+# The Teams command lists (appPackage/manifest.json, de.json), folded: a command means what it says,
+# whatever the learned model leans to (test_teams_package checks the manifest against this table).
+COMMANDS: dict[str, tuple[str, Level | None]] = {
+    "gold progress": ("org_progress", "gold"), "silver progress": ("org_progress", "silver"),
+    "upgrade options": ("upgrade_options", None), "renewal status": ("renewal_status", None),
+    "my achievements": ("my_achievements", None), "link my msa": ("link_msa", None),
+    "alerts off": ("alerts_off", None), "alerts on": ("alerts_on", None), "help": ("help", None),
+    "gold fortschritt": ("org_progress", "gold"), "silber fortschritt": ("org_progress", "silver"),
+    "upgrade optionen": ("upgrade_options", None), "verlaengerungsstatus": ("renewal_status", None),
+    "meine zertifizierungen": ("my_achievements", None), "msa verknuepfen": ("link_msa", None),
+    "benachrichtigungen aus": ("alerts_off", None), "benachrichtigungen an": ("alerts_on", None),
+    "hilfe": ("help", None),
+}
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
 
 
@@ -536,12 +551,17 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     language = _language(text, tokens, [{t: 1.0} if lvl else m for t, lvl, m in zip(tokens, level_of, matches)], locale)
     levels = {lvl for lvl in level_of if lvl}
     level: Level | None = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
-    if not tokens and _ONLY_QUESTION_MARKS.fullmatch(text):
+    if not tokens and _ONLY_QUESTION_MARKS.fullmatch(strip_mentions(text)):
         return Recognition("help", 1.0, None, language)
     if tokens and all(t.isdigit() or t in _BARE_ANSWERS for t in tokens):
         # "Ja", "ok", "246810" with no question or prompt waiting: an answer to nothing (a prompt that
-        # waits reads them itself, before the recogniser); never a guess of the model's
+        # waits reads them itself, before the recogniser); never a guess of the model's. A refusal
+        # alone ("no", "nein danke" is not alone) leaves whatever runs.
+        if any(t in _BARE_REFUSALS for t in tokens) and not any(t in YES for t in tokens):
+            return Recognition("cancel", _REFUSAL_SCORE, None, language)
         return Recognition("none", 1.0, None, language)
+    if (command := COMMANDS.get(" ".join(tokens))) is not None:
+        return Recognition(command[0], 1.0, command[1], language)
 
     concepts = _match_concepts(matches)
     if level:

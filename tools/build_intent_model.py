@@ -63,7 +63,7 @@ def cross_validate() -> None:
     rules_alone = sum(g[1] == (g[2] if g[3] >= 0.5 else "none") for g in guesses) / n
     print(f"{n} training rows in {FOLDS} folds: rules alone {rules_alone:.3f}, model alone {model_alone:.3f}")
     results = []
-    for to_none, min_margin, below, over in product((False, True), (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (0.0, 0.6, 0.7, 0.8, 0.9, 1.01),
+    for to_none, min_margin, below, over in product((False, True), (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0), (0.0, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01),
                                            (0.0, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)):
         got = [(g[1], decide(g[2], g[3], g[4], g[5], min_margin, below, over, to_none)[0]) for g in guesses]
         accuracy = sum(e == o for e, o in got) / n

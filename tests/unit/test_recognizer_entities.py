@@ -132,7 +132,7 @@ def test_the_questions_of_issue_11_reach_their_intents() -> None:
         "how many Solutions Partner points do we have?": "designations",
         "what's our Solutions Partner score?": "designations",
         "hello": "greeting", "thanks": "greeting", "Hallo": "greeting", "danke": "greeting",
-        "tell me what you can do": "help", "?": "help",
+        "tell me what you can do": "help", "?": "help", "<at>Competency Bot</at> ??": "help",
         "unsubscribe": "alerts_off", "abbestellen": "alerts_off",
         "tell me about renewal risks": "alerts_on",
         "does my AZ-900 count yet?": "my_achievements",
@@ -155,6 +155,8 @@ def test_guesses_that_could_end_a_dialog_stay_below_the_interrupting_score() -> 
     for text in ("nein", "no", "you?"):
         recognition = recognize(text)
         assert recognition.score < INTERRUPTING_SCORE or recognition.intent == "none", text  # none interrupts nothing
-    for text in ("nein", "no", "Ja", "ok", "246810"):  # an answer with no question waiting: never the model's guess
-        assert recognize(text, "de" if text in ("nein", "Ja") else "en").intent == "none", text
+    for text in ("Ja", "ok", "246810", "nicht"):  # an answer with no question waiting: never the model's guess
+        assert recognize(text, "de" if text in ("nicht", "Ja") else "en").intent == "none", text
+    for text in ("nein", "no", "nope", "Nee!"):  # a refusal alone leaves, but never breaks off a dialog
+        assert (recognize(text).intent, recognize(text).score) == ("cancel", 0.65), text
     assert recognize("cancel").score >= INTERRUPTING_SCORE
