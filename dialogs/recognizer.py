@@ -482,7 +482,7 @@ _BARE_ANSWERS = YES | NO  # a message of only these (and numbers) answers a ques
 _BARE_REFUSALS = NO - {"nicht"}  # … except a bare "no", "nein", "nope": it leaves (cancel), as "not now" does
 _REFUSAL_SCORE = 0.65  # below the interrupting score (0.7): a "no" alone never breaks off a running dialog
 # The Teams command lists (appPackage/manifest.json, de.json), folded: a command means what it says,
-# whatever the learned model leans to (test_teams_package checks the manifest against this table).
+# whatever the learned model leans to (test_teams_package checks every title's intent and level).
 COMMANDS: dict[str, tuple[str, Level | None]] = {
     "gold progress": ("org_progress", "gold"), "silver progress": ("org_progress", "silver"),
     "upgrade options": ("upgrade_options", None), "renewal status": ("renewal_status", None),
@@ -556,7 +556,7 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     if tokens and all(t.isdigit() or t in _BARE_ANSWERS for t in tokens):
         # "Ja", "ok", "246810" with no question or prompt waiting: an answer to nothing (a prompt that
         # waits reads them itself, before the recogniser); never a guess of the model's. A refusal
-        # alone ("no", "nein danke" is not alone) leaves whatever runs.
+        # alone ("no", "nope, no") leaves whatever runs; "nein danke" goes on to the patterns.
         if any(t in _BARE_REFUSALS for t in tokens) and not any(t in YES for t in tokens):
             return Recognition("cancel", _REFUSAL_SCORE, None, language)
         return Recognition("none", 1.0, None, language)
