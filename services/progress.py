@@ -47,22 +47,20 @@ async def progress_entry(
         cached = uows.evaluations.entry(*stamp, now)
         if cached is not None:
             return cached  # nothing changed since: it holds now too
-        flight = uows.evaluations.flight(*stamp)
+        flight = uows.evaluations.flight(*stamp, now)
         if flight is None:
             break
-        entry = await asyncio.shield(flight)
-        if entry is not None and entry.serves(version, catalog_id, now):
-            uows.evaluations.joined += 1
+        if (entry := await uows.evaluations.join(flight, version, catalog_id, now)) is not None:
             return entry
         # It failed, or it does not serve this moment: look again, and judge it here if nobody is.
-    uows.evaluations.take_off(*stamp)  # no await since the look: nobody else took off meanwhile
+    flight = uows.evaluations.take_off(*stamp, now)  # no await since the look: nobody else took off meanwhile
     entry = None
     try:
         entry = (await _load_and_evaluate(uows, {organization_id: (version, catalog_id)}, now, upgrade_level))[organization_id]
         uows.evaluations.put(key, entry)
         return entry
     finally:
-        uows.evaluations.land(*stamp, entry)
+        uows.evaluations.land(*stamp, flight, entry)
 
 
 async def progress_entries(uows: UnitOfWorkFactory, organization_ids: Sequence[str], now: datetime) -> dict[str, CachedEvaluation]:
@@ -81,24 +79,25 @@ async def progress_entries(uows: UnitOfWorkFactory, organization_ids: Sequence[s
         cached = uows.evaluations.entry(key, *stamps[organization_id], now)
         if cached is not None:
             entries[organization_id] = cached
-        elif (flight := uows.evaluations.flight(key, *stamps[organization_id])) is not None:
+        elif (flight := uows.evaluations.flight(key, *stamps[organization_id], now)) is not None:
             flights[organization_id] = flight
         else:
             missing.append(organization_id)
-    if missing:
-        entries |= await _load_and_evaluate(uows, {o: stamps[o] for o in missing}, now, None)
-        for organization_id in missing:
-            uows.evaluations.refresh((organization_id, None), entries[organization_id])
+
+    async def judge(ids: list[str]) -> None:
+        if ids:
+            entries.update(await _load_and_evaluate(uows, {o: stamps[o] for o in ids}, now, None))
+            for organization_id in ids:
+                uows.evaluations.refresh((organization_id, None), entries[organization_id])
+
+    await judge(missing)
     late = []
     for organization_id, flight in flights.items():
-        entry = await asyncio.shield(flight)
-        if entry is not None and entry.serves(*stamps[organization_id], now):
-            uows.evaluations.joined += 1
+        if (entry := await uows.evaluations.join(flight, *stamps[organization_id], now)) is not None:
             entries[organization_id] = entry
-        else:  # the turn failed, or judged another moment: judged here after all
+        else:  # the turn failed, or its evaluation had run out by now: judged here after all
             late.append(organization_id)
-    if late:
-        entries |= await _load_and_evaluate(uows, {o: stamps[o] for o in late}, now, None)
+    await judge(late)
     return entries
 
 

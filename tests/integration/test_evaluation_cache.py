@@ -108,7 +108,7 @@ async def test_when_the_shared_evaluation_fails_each_waiting_turn_gets_its_own_a
     async with uows() as uow:
         version, catalog_id = await uow.repository.data_stamp("nowhere")
     assert [type(a) for a in answers] == [UnknownOrganization] * 3
-    assert catalog_id > 0 and uows.evaluations.flight(("nowhere", None), version, catalog_id) is None  # nothing left waiting
+    assert catalog_id > 0 and uows.evaluations.flight(("nowhere", None), version, catalog_id, NOW) is None  # nothing left waiting
 
 
 async def test_stamps_name_each_organisation_s_version_and_the_active_catalog_in_one_query(uows, engine):
@@ -141,16 +141,46 @@ async def test_a_scan_batch_shares_the_evaluation_a_turn_has_under_way(uows, mon
 
     monkeypatch.setattr(Repository, "snapshots", gated)
     turn = asyncio.create_task(organization_progress(uows, "A", NOW))
-    await turn_loading.wait()
+    await asyncio.wait_for(turn_loading.wait(), 10)
     batch = asyncio.create_task(progress_entries(uows, ["A", "B"], NOW))
-    while len(loads) < 2:  # the batch loads B, then waits for the turn's A
-        await asyncio.sleep(0.001)
+
+    async def batch_loaded_b() -> None:  # the batch loads B, then waits for the turn's A
+        while len(loads) < 2:
+            await asyncio.sleep(0.001)
+
+    await asyncio.wait_for(batch_loaded_b(), 10)
     release.set()
-    answer, entries = await turn, await batch
+    answer, entries = await asyncio.wait_for(asyncio.gather(turn, batch), 10)
 
     assert loads == [["A"], ["B"]] and uows.evaluations.joined == 1
     assert entries["A"].evaluation.assessment is answer.assessment
     assert cloud_people(entries["B"].evaluation) == ()
+
+
+async def test_a_scan_batch_judges_itself_what_a_later_turn_is_judging(uows, monkeypatch):
+    # The scan judges every batch at the moment it started; a turn that came after judges a later
+    # moment, whose evaluation cannot serve the scan's: waiting for it would only delay the batch.
+    await import_dataset(uows, dataset(), NOW)
+    loads: list[list[str]] = []
+    turn_loading, release = asyncio.Event(), asyncio.Event()
+    original = Repository.snapshots
+
+    async def gated(self, organization_ids):
+        loads.append(list(organization_ids))
+        if list(organization_ids) == ["A"]:  # the turn's load: held until the batch is done
+            turn_loading.set()
+            await release.wait()
+        return await original(self, organization_ids)
+
+    monkeypatch.setattr(Repository, "snapshots", gated)
+    turn = asyncio.create_task(organization_progress(uows, "A", NOW + timedelta(minutes=1)))
+    await asyncio.wait_for(turn_loading.wait(), 10)
+    entries = await asyncio.wait_for(progress_entries(uows, ["A", "B"], NOW), 10)  # the turn still loads
+    release.set()
+    answer = await asyncio.wait_for(turn, 10)
+
+    assert loads == [["A"], ["A", "B"]] and uows.evaluations.joined == 0
+    assert entries["A"].computed_at == NOW and answer.moment == NOW + timedelta(minutes=1)
 
 
 async def test_a_scan_renews_the_evaluations_turns_use_and_evicts_none_of_them(uows):
