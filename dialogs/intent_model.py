@@ -45,8 +45,8 @@ MARGIN = 1.0  # training: a row is learned from until its intent leads every oth
 
 def features(tokens: list[str], evidence: Iterable[str] = ()) -> list[str]:
     """Stemmed words, stemmed word pairs (the message's edges included), the message's length, the 3-
-    and 4-letter pieces of each word (with its edges), and what the rules saw (``evidence``: the concepts found and the best pattern's intent and score band).
-    A piece two words share counts twice."""
+    and 4-letter pieces of each word (with its edges), and what the rules saw (``evidence``: the
+    concepts found and the best pattern's intent and score band). A piece two words share counts twice."""
     found = list(evidence)
     stems = []
     for token in tokens[:MAX_TOKENS]:

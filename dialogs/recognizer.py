@@ -482,7 +482,7 @@ _BARE_ANSWERS = YES | NO  # a message of only these (and numbers) answers a ques
 _BARE_REFUSALS = NO - {"nicht"}  # … except a bare "no", "nein", "nope": it leaves (cancel), as "not now" does
 _REFUSAL_SCORE = 0.65  # below the interrupting score (0.7): a "no" alone never breaks off a running dialog
 # The Teams command lists (appPackage/manifest.json, de.json), folded: a command means what it says,
-# whatever the learned model leans to (test_teams_package checks every title's intent and level).
+# whatever the learned model leans to (test_teams_package checks the table against the manifest).
 COMMANDS: dict[str, tuple[str, Level | None]] = {
     "gold progress": ("org_progress", "gold"), "silver progress": ("org_progress", "silver"),
     "upgrade options": ("upgrade_options", None), "renewal status": ("renewal_status", None),

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dialogs.intent_model import EXAMPLES, WEIGHTS, LinearModel  # noqa: E402
+from dialogs.intent_model import EXAMPLES, MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, WEIGHTS, LinearModel  # noqa: E402
 from dialogs.recognizer import Recognition, decide, rules, words_as_written  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -76,15 +76,20 @@ def cross_validate() -> None:
     for accuracy, worst, below, over, min_margin, not_to_none in results[:15]:
         print(f"{accuracy:8.4f}  {worst:12.3f}  {-min_margin:10}  {-below:14}  {-over:15}  {not not_to_none}")
     _, _, below, over, min_margin, not_to_none = results[0]
-    got = [(g[0][:2], g[1], decide(g[2], g[3], g[4], g[5], -min_margin, -below, -over, not not_to_none)[0]) for g in guesses]
-    print("at the best thresholds: " + ", ".join(
+    _report("at the best thresholds", guesses, (-min_margin, -below, -over, not not_to_none))
+    _report("at the shipped thresholds", guesses, (MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE))
+
+
+def _report(label: str, guesses: list[tuple], thresholds: tuple[float, float, float, bool]) -> None:
+    """Accuracy, accuracy per language, recall per intent and the worst confusions at these thresholds."""
+    got = [(g[0][:2], g[1], decide(g[2], g[3], g[4], g[5], *thresholds)[0]) for g in guesses]
+    print(f"{label} {thresholds}: {sum(e == o for _, e, o in got) / len(got):.4f}; " + ", ".join(
         f"{language} {sum(e == o for _, e, o in rows) / len(rows):.4f}"
         for language in ("en", "de") if (rows := [r for r in got if r[0] == language])))
     total, hits = Counter(e for _, e, _ in got), Counter(e for _, e, o in got if e == o)
-    print("recall: " + ", ".join(f"{i} {hits[i] / total[i]:.3f}" for i in sorted(total, key=lambda i: hits[i] / total[i])))
+    print("  recall: " + ", ".join(f"{i} {hits[i] / total[i]:.3f}" for i in sorted(total, key=lambda i: hits[i] / total[i])))
     confused = Counter((e, o) for _, e, o in got if e != o)
-    print("most confused: " + ", ".join(f"{e}->{o} {n}" for (e, o), n in confused.most_common(8)))
-
+    print("  most confused: " + ", ".join(f"{e}->{o} {n}" for (e, o), n in confused.most_common(8)))
 
 def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
     """(tokens, what the rules saw, intent) of one labelled row."""

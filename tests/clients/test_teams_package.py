@@ -21,7 +21,7 @@ from bot.operator.teams_package import (
     build_package,
     fill_manifest,
 )
-from dialogs.recognizer import recognize
+from dialogs.recognizer import COMMANDS, recognize, words_as_written
 from tests.clients.conftest import NODE_MODULES, PROJECT, run_node
 from tests.clients.png import read_png
 
@@ -111,6 +111,14 @@ def test_every_command_means_to_the_bot_what_it_says_in_english_and_german(index
     english = [recognize(command["title"], "en-US").intent for command in commands]
     german_titles = [translations[f"bots[0].commandLists[{index}].commands[{i}].title"] for i in range(len(commands))]
     assert (english, [recognize(title, "de-DE").intent for title in german_titles]) == (intents, intents)
+
+
+def test_the_recognizers_command_table_is_exactly_the_manifests_titles() -> None:
+    # A title renamed in the manifest but not in the table would be left to the rules and the model.
+    commands = source_manifest()["bots"][0]["commandLists"]
+    titles = [c["title"] for c in commands[0]["commands"] + commands[1]["commands"]]
+    titles += [v for k, v in german().items() if k.startswith("bots[0].commandLists[") and k.endswith(".title")]
+    assert {" ".join(words_as_written(title)[0]) for title in titles} == set(COMMANDS)
 
 
 def test_the_progress_commands_name_their_level() -> None:
