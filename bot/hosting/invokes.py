@@ -20,7 +20,7 @@ from botbuilder.core import InvokeResponse
 from botbuilder.core.bot_adapter import BotAdapter
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogState
 from botbuilder.dialogs.prompts import OAuthPrompt
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, TokenExchangeInvokeResponse
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, TokenExchangeInvokeRequest, TokenExchangeInvokeResponse
 
 from bot.hosting.inbound import excerpt
 
@@ -51,18 +51,27 @@ def no_sign_in_waits(activity: Activity) -> InvokeResponse:
 
 
 def malformed_sign_in(activity: Activity) -> InvokeResponse | None:
-    """400 for a sign-in invoke whose value the prompt would trip over (not an object, no state/token)."""
+    """400 for a sign-in invoke whose value the prompt would trip over (not an object, no state/token,
+    or a token exchange the schema cannot read: msrest's error would end the turn with a traceback and
+    drop the waiting sign-in)."""
     value = activity.value
     if activity.name == VERIFY_STATE and not (isinstance(value, dict) and isinstance(value.get("state"), str)):
         return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
-    if activity.name == TOKEN_EXCHANGE and not (isinstance(value, dict) and isinstance(value.get("token"), str) and isinstance(value.get("id"), str)):
-        return no_sign_in_waits(activity) if isinstance(value, dict) else InvokeResponse(status=HTTPStatus.BAD_REQUEST)
+    if activity.name == TOKEN_EXCHANGE:
+        if not isinstance(value, dict):
+            return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
+        if not (isinstance(value.get("token"), str) and isinstance(value.get("id"), str)):
+            return no_sign_in_waits(activity)
+        try:
+            TokenExchangeInvokeRequest().from_dict(value)
+        except ValueError:  # msrest's DeserializationError ("properties": 5 …)
+            return InvokeResponse(status=HTTPStatus.BAD_REQUEST)
     return None
 
 
 def unanswered(activity: Activity, response: InvokeResponse | None, turn_state: dict) -> InvokeResponse | None:
     """What to answer after the dialog saw a sign-in invoke: its own answer if it gave one (with the
-    request's id, which OAuthPrompt leaves out of a failed exchange), else ours."""
+    request's id where botbuilder's own 400s leave it out), else ours."""
     own = turn_state.get(INVOKE_RESPONSE_KEY)
     if own is not None:
         body = getattr(own.value, "body", None)

@@ -167,6 +167,21 @@ async def test_a_malformed_verify_state_is_400_even_while_a_sign_in_waits(bot, t
     assert connector.deliveries[before:] == []
 
 
+async def test_a_token_exchange_the_schema_cannot_read_is_400_and_the_waiting_sign_in_survives_it(bot, teams, connector, token_service, graph, caplog):
+    prepare_sign_in(token_service, graph, JONAS, "msa-token", "jonas@outlook.example", "123456")
+    await teams.say(bot.url, JONAS, "link my MSA")
+    value = {"id": "exchange-9", "connectionName": "MSA", "token": "sso-token", "properties": 5}
+
+    with caplog.at_level(logging.WARNING):
+        response = await teams.post(bot.url, teams.activity(JONAS, None, type="invoke", name="signin/tokenExchange", value=value))
+    verified = await teams.post(bot.url, teams.activity(JONAS, None, type="invoke", name="signin/verifyState", value={"state": "123456"}))
+
+    assert response.status == 400 and [r for r in caplog.records if r.exc_info] == []
+    assert verified.status == 200  # the sign-in still waited
+    counts_from = datetime_text(NOW + timedelta(hours=24), "en")
+    assert connector.accepted(JONAS.conversation_id)[-1].text == text("en", "link_done", msa="jonas@outlook.example", counts_from=counts_from)
+
+
 @pytest.mark.parametrize("name", ["composeExtension/query", "task/fetch", "fileConsent/invoke", "", "made/up"])
 async def test_an_invoke_the_bot_does_not_handle_is_501_with_nothing_posted_and_no_traceback(bot, teams, connector, caplog, name):
     with caplog.at_level(logging.WARNING):
