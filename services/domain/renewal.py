@@ -128,7 +128,7 @@ def _causes(
     options_today = result.levels[level].options
     met_today = [o for o in options_today if o.met]
     then_competency = anniversary.competency(result.id)
-    assert then_competency is not None  # one catalog: the anniversary assesses every competency today does
+    assert then_competency is not None  # the anniversary assesses every held competency, and this one is held
     then_options = {o.option_id: o for o in then_competency.levels[level].options}
     causes: list[RiskCause] = []
     if met_today:

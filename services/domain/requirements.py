@@ -144,7 +144,7 @@ def evaluate_individuals(
         close.extend(  # qualified people still missing one of the extra credentials
             ClosePerson(p, (), (), tuple((code,) for code in sorted(among_codes))) for p in eventually if p not in among_later
         )
-    nearest = _nearest(close, closest_limit)
+    nearest = heapq.nsmallest(closest_limit, close, key=lambda c: (c.missing_count, c.person_id))  # sorts when few
     return RequirementResult(
         requirement=requirement,
         required=requirement.count,
@@ -157,15 +157,6 @@ def evaluate_individuals(
         among_required=requirement.among.count if requirement.among else 0,
         among_current=len(among_now),
     )
-
-
-def _nearest(close: list[ClosePerson], limit: int) -> list[ClosePerson]:
-    """The `limit` people closest to qualifying, fewest missing first. Usually there are no more than
-    that: sorting them is then cheaper than a heap, and gives the same (`nsmallest` is a stable sort cut short)."""
-    def key(c: ClosePerson) -> tuple[int, str]:
-        return (c.missing_count, c.person_id)
-
-    return sorted(close, key=key)[:limit] if len(close) <= limit else heapq.nsmallest(limit, close, key=key)
 
 
 def _qualifies_from(requirement: IndividualsRequirement, relevant: Mapping[str, Holding]) -> datetime:
