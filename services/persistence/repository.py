@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from services.domain.catalog import Catalog, Market, parse_catalog
@@ -130,12 +130,8 @@ class Repository:
         return await self._names(UserRow.id, UserRow.display_name, user_ids)
 
     async def _names(self, key: InstrumentedAttribute[str], name: InstrumentedAttribute[str], ids: Iterable[str]) -> dict[str, str]:
-        wanted = sorted(set(ids))
-        names: dict[str, str] = {}
-        for start in range(0, len(wanted), KEYS_PER_STATEMENT):  # SQLite binds a parameter per id
-            rows = await self.session.execute(select(key, name).where(key.in_(wanted[start:start + KEYS_PER_STATEMENT])))
-            names.update({row_id: row_name for row_id, row_name in rows})
-        return names
+        rows = await _rows_among(await self.session.connection(), select(key, name), key, sorted(set(ids)))
+        return {row_id: row_name for row_id, row_name in rows}
 
     async def bump_versions(self, organization_ids: Iterable[str]) -> None:
         """The organisations' data changed in this unit of work: cached evaluations of them are stale."""
@@ -155,12 +151,13 @@ class Repository:
         return user_record(row) if row else None
 
     async def snapshot(self, organization_id: str) -> OrganizationSnapshot | None:
-        """Everything the evaluation needs about one organisation, in eight queries whatever its size."""
+        """Everything the evaluation needs about one organisation, in eight queries whatever its size
+        (on SQLite one more per KEYS_PER_STATEMENT users or MSAs)."""
         return (await self.snapshots([organization_id])).get(organization_id)
 
     async def snapshots(self, organization_ids: Sequence[str]) -> dict[str, OrganizationSnapshot]:
-        """`snapshot` of several organisations (the alert scan's batch) in the same eight queries, each
-        row sent to its organisation; an unknown id is missing from the answer.
+        """`snapshot` of several organisations (the alert scan's batch) in the same queries, each row
+        sent to its organisation; an unknown id is missing from the answer.
 
         Hundreds of rows an organisation: the queries are column selects run on the session's
         connection (Core, no ORM loading), and each row becomes its domain object from its columns in
@@ -207,19 +204,9 @@ class Repository:
         organization_of = {person.id: organization_id for organization_id, people in users.items() for person in people}
         links: dict[str, list[MsaLink]] = {}
         msas: dict[str, set[str]] = {}
-
-        async def rows_among(query: Select, column: InstrumentedAttribute[str], values: list[str]) -> list[Any]:
-            """The rows of `query` whose `column` is one of `values`: one statement on PostgreSQL (one
-            array parameter), on SQLite one per KEYS_PER_STATEMENT values (a build binds at most
-            SQLITE_MAX_VARIABLE_NUMBER parameters a statement: 999 before 3.32, 32,766 since)."""
-            step = max(len(values), 1) if among is _among_on_postgresql else KEYS_PER_STATEMENT
-            rows: list[Any] = []
-            for start in range(0, len(values), step):
-                rows.extend((await connection.execute(query.where(among(column, values[start:start + step])))).all())
-            return rows
-
         if organization_of:
-            for user_id, msa, linked_at, purpose, dissolved_at in await rows_among(
+            for user_id, msa, linked_at, purpose, dissolved_at in await _rows_among(
+                connection,
                 select(MsaLinkRow.user_id, MsaLinkRow.msa, MsaLinkRow.linked_at, MsaLinkRow.purpose, MsaLinkRow.dissolved_at),
                 MsaLinkRow.user_id, sorted(organization_of),
             ):
@@ -228,7 +215,8 @@ class Repository:
                 msas.setdefault(organization_id, set()).add(msa)
         earned: dict[str, list[Achievement]] = {}
         if msas:
-            for msa, code, earned_at, expires_at, kind in await rows_among(
+            for msa, code, earned_at, expires_at, kind in await _rows_among(
+                connection,
                 select(AchievementRow.msa, AchievementRow.code, AchievementRow.earned_at, AchievementRow.expires_at, AchievementRow.kind),
                 AchievementRow.msa, sorted(set().union(*msas.values())),
             ):
@@ -268,6 +256,18 @@ class Repository:
 
 def _person(person_id: str, display_name: str, roles: str, left_on: date | None, aad_object_id: str | None, locale: str | None) -> Person:
     return Person(person_id, display_name, frozenset(roles.split(",")), left_on, aad_object_id, locale)
+
+
+async def _rows_among(connection: AsyncConnection, query: Select, column: InstrumentedAttribute[str], values: list[str]) -> list[Any]:
+    """The rows of `query` whose `column` is one of `values`: one statement on PostgreSQL (one array
+    parameter), on SQLite one per KEYS_PER_STATEMENT values (a build binds at most
+    SQLITE_MAX_VARIABLE_NUMBER parameters a statement: 999 before 3.32, 32,766 since)."""
+    if connection.dialect.name == "postgresql":
+        return list((await connection.execute(query.where(_among_on_postgresql(column, values)))).all()) if values else []
+    rows: list[Any] = []
+    for start in range(0, len(values), KEYS_PER_STATEMENT):
+        rows.extend((await connection.execute(query.where(_among(column, values[start:start + KEYS_PER_STATEMENT])))).all())
+    return rows
 
 
 def _among(column: InstrumentedAttribute[str], values: list[str]) -> ColumnElement[bool]:
