@@ -3,7 +3,7 @@
 1. A fresh SQLite database with the demo dataset, and a fake Bot Connector on loopback (the replies'
    `serviceUrl`).
 2. The bot runs as a subprocess in this file's `--serve` mode: what `competency-bot serve` does
-   (migrations, `check_exposure`, the connector threads, `RUNNER_OPTIONS`, `gc.freeze`), plus a
+   (migrations, `check_exposure`, the connector threads, `RUNNER_OPTIONS`, `freeze_startup_heap`), plus a
    loop-lag probe inside the server (a task that sleeps 5 ms and records how late it wakes, and how
    much of that lateness the loop's thread spent on the CPU rather than waiting for a core) and a
    `GET /bench/probe` route that reports the longest lag and the resident memory (VmRSS).
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import io
 import os
 import signal
@@ -57,7 +56,7 @@ async def serve_with_probe() -> None:
     """`bot.hosting.serve.serve`, with the loop-lag probe and its route."""
     from bot.bootstrap import open_services, use_connector_threads
     from bot.hosting.app import RUNNER_OPTIONS, create_app
-    from bot.hosting.serve import check_exposure
+    from bot.hosting.serve import check_exposure, freeze_startup_heap
     from services.settings import Settings
 
     settings = Settings()
@@ -92,8 +91,7 @@ async def serve_with_probe() -> None:
         runner = web.AppRunner(app, **RUNNER_OPTIONS)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
-        gc.collect()
-        gc.freeze()
+        freeze_startup_heap()  # as `serve` does once it listens
         prober = asyncio.create_task(probe_lag())
         print(f"listening on http://{settings.host}:{settings.port}", flush=True)
         try:

@@ -133,6 +133,7 @@ class SignInPrompt(OAuthPrompt):
     def _exchange_answer(self, context: TurnContext, status: HTTPStatus, failure: str | None) -> Activity:
         return self._get_token_exchange_invoke_response(int(status), failure, context.activity.value.id)
 
+
 async def _token_service_unreachable(dialog_context: DialogContext, error: BaseException) -> DialogTurnResult:
     """One clear sentence for the user and one line in the log: no traceback, no "something went wrong".
     A `signin/verifyState` gets its invoke response too (412), never a 500."""

@@ -142,11 +142,16 @@ class MainDialog(InterruptibleDialog):
         return request
 
     @staticmethod
-    def starts_dialog(request: Request) -> bool:
+    def needs_confirmation(request: Request) -> bool:
+        """A changing intent, typed, recognised below CONFIRM_BELOW: "did you mean …?" comes first."""
+        recognition = request.recognition
+        return recognition.intent in CHANGING and request.typed and recognition.score < CONFIRM_BELOW
+
+    @classmethod
+    def starts_dialog(cls, request: Request) -> bool:
         """Whether `route` would do more than answer and end: start the link dialog (or, in a shared
-        conversation, say where linking happens), or ask "did you mean …?" first."""
-        intent = request.recognition.intent
-        return intent == "link_msa" or (intent in CHANGING and request.typed and request.recognition.score < CONFIRM_BELOW)
+        conversation, say where linking happens), or ask for a confirmation first."""
+        return request.recognition.intent == "link_msa" or cls.needs_confirmation(request)
 
     async def answer_without_dialog(self, turn_context: TurnContext) -> bool:
         """For a message while no dialog runs: a question that `route` would answer and end at once
@@ -168,7 +173,7 @@ class MainDialog(InterruptibleDialog):
                 await say(step.context, "shared_link_personal_only")
                 return await step.end_dialog()
             return await step.begin_dialog(LinkMsaDialog.__name__)
-        if self.starts_dialog(request):  # a changing intent, typed, below CONFIRM_BELOW
+        if self.needs_confirmation(request):
             step.values["intent"] = intent
             question = confirmation_activity(language(step.context), f"confirm_{intent}")
             return await step.prompt(CONFIRM_PROMPT, PromptOptions(prompt=question, retry_prompt=question))

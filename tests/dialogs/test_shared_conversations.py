@@ -310,11 +310,11 @@ async def test_a_token_exchange_that_fails_is_412_with_one_line_logged_and_the_c
 
     with caplog.at_level(logging.INFO, logger="dialogs.link_msa_dialog"):
         posted = await chat.invoke("signin/tokenExchange", {"id": "exchange-3", "connectionName": harness.connection_name, "token": "sso-token"})
+    answer_sent = harness.invoke_responses[-1]
     harness.tokens.fail_with(None)
     harness.sign_in(ANN, "token-x", "late@outlook.example", magic_code="135790")
     done = await chat.say("135790")  # the card still works
 
-    answer_sent = harness.invoke_responses[-2]
     assert (answer_sent.status, answer_sent.body.id, answer_sent.body.failure_detail) == (412, "exchange-3", "The bot is unable to exchange token. Proceed with regular login.")
     assert posted == []
     assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "dialogs.link_msa_dialog"] == [logged]

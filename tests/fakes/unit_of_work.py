@@ -253,5 +253,4 @@ class FakeUnitOfWorkFactory:
     def __call__(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
 
-    def single_read(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self)
+    single_read = __call__  # the fake has one store: a read-only unit of work is the same
