@@ -23,7 +23,7 @@ from services.conversations import Member, Sighting
 
 logger = logging.getLogger(__name__)
 DIALOG_STATE = "DialogState"  # the conversation state's property that holds the dialog stack
-STORED_STATE = "competency.stored_state"  # turn_state key: the dialog state as identify read it
+STORED_STATE = "competency.stored_state"  # turn_state key: (storage key, the dialog state as identify read it)
 
 
 def tenant_of(activity: Activity) -> str | None:
@@ -116,8 +116,7 @@ class CompetencyBot(TeamsActivityHandler):
             meeting = await self.assistant.meet_with_state(tenant_id, aad_object_id, sighting)
             member = meeting.member
             if member is not None and state_key is not None:
-                prefetched(state_key, meeting.state)
-                turn_context.turn_state[STORED_STATE] = meeting.state
+                turn_context.turn_state[STORED_STATE] = (state_key, meeting.state)  # handed to storage if the stack runs
         else:
             member = await self.assistant.member(tenant_id, aad_object_id)
         if member is not None:
@@ -129,11 +128,12 @@ class CompetencyBot(TeamsActivityHandler):
     def _no_dialog_runs(turn_context: TurnContext) -> bool:
         """The dialog state read along with the member holds no running dialog (or nothing at all).
         Unknown (no state was read: no storage key) counts as running: the dialog stack decides."""
-        if STORED_STATE not in turn_context.turn_state:
-            return False
-        return holds_no_dialog(turn_context.turn_state.pop(STORED_STATE), DIALOG_STATE)
+        stored = turn_context.turn_state.get(STORED_STATE)
+        return stored is not None and holds_no_dialog(stored[1], DIALOG_STATE)
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
+        if (stored := turn_context.turn_state.pop(STORED_STATE, None)) is not None:
+            prefetched(*stored)  # the stack reads what identify read; a turn answered without it leaves nothing
         dialog_context = await self.dialogs.create_context(turn_context)
         result = await dialog_context.continue_dialog()
         if result.status == DialogTurnStatus.Empty:

@@ -12,6 +12,7 @@ import pytest
 from botbuilder.dialogs import DialogInstance, DialogState
 from sqlalchemy import func, select
 
+import bot.state.storage as storage_module
 from bot.state.storage import SqlStorage, _flatten, holds_no_dialog
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.main_dialog import MainDialog
@@ -136,3 +137,11 @@ def test_an_empty_dialog_stack_as_botbuilder_stores_it_counts_as_no_dialog():
     assert not holds_no_dialog(stored["running"], "DialogState")
     assert not holds_no_dialog(stored["other"], "DialogState")
     assert not holds_no_dialog(("not json", "e1"), "DialogState") and not holds_no_dialog(("[]", "e1"), "DialogState")
+
+
+async def test_a_turn_answered_without_the_stack_leaves_no_prefetched_state_behind(bot, state_calls):
+    # What identify read is handed to storage only when the stack runs: a later turn of the same
+    # task (an invoke, a token event) must read the stored state, not this turn's snapshot of it.
+    await bot.chat(ANN).say("what's our gold progress?")
+
+    assert state_calls == [] and storage_module._prefetched.get({}) == {}
