@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from services.alert_scan import scan_alerts
@@ -126,33 +127,41 @@ async def test_stamps_name_each_organisation_s_version_and_the_active_catalog_in
     assert len([s for s in statements if "organization_versions" in s]) == 1
 
 
+class TurnsLoad:
+    """Repository.snapshots recorded (the ids of each load), and a load of A alone (the turn's) held
+    until `release` is set; `turn_loading` is set once it waits."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.loads: list[list[str]] = []
+        self.turn_loading, self.release = asyncio.Event(), asyncio.Event()
+        original = Repository.snapshots
+
+        async def gated(repository, organization_ids):
+            self.loads.append(list(organization_ids))
+            if list(organization_ids) == ["A"]:
+                self.turn_loading.set()
+                await self.release.wait()
+            return await original(repository, organization_ids)
+
+        monkeypatch.setattr(Repository, "snapshots", gated)
+
+
 async def test_a_scan_batch_shares_the_evaluation_a_turn_has_under_way(uows, monkeypatch):
     await import_dataset(uows, dataset(), NOW)
-    loads: list[list[str]] = []
-    turn_loading, release = asyncio.Event(), asyncio.Event()
-    original = Repository.snapshots
-
-    async def gated(self, organization_ids):
-        loads.append(list(organization_ids))
-        if list(organization_ids) == ["A"]:  # the turn's load: held until the batch has found its flight
-            turn_loading.set()
-            await release.wait()
-        return await original(self, organization_ids)
-
-    monkeypatch.setattr(Repository, "snapshots", gated)
+    gate = TurnsLoad(monkeypatch)
     turn = asyncio.create_task(organization_progress(uows, "A", NOW))
-    await asyncio.wait_for(turn_loading.wait(), 10)
+    await asyncio.wait_for(gate.turn_loading.wait(), 10)
     batch = asyncio.create_task(progress_entries(uows, ["A", "B"], NOW))
 
     async def batch_loaded_b() -> None:  # the batch loads B, then waits for the turn's A
-        while len(loads) < 2:
+        while len(gate.loads) < 2:
             await asyncio.sleep(0.001)
 
     await asyncio.wait_for(batch_loaded_b(), 10)
-    release.set()
+    gate.release.set()
     answer, entries = await asyncio.wait_for(asyncio.gather(turn, batch), 10)
 
-    assert loads == [["A"], ["B"]] and uows.evaluations.joined == 1
+    assert gate.loads == [["A"], ["B"]] and uows.evaluations.joined == 1
     assert entries["A"].evaluation.assessment is answer.assessment
     assert cloud_people(entries["B"].evaluation) == ()
 
@@ -161,25 +170,14 @@ async def test_a_scan_batch_judges_itself_what_a_later_turn_is_judging(uows, mon
     # The scan judges every batch at the moment it started; a turn that came after judges a later
     # moment, whose evaluation cannot serve the scan's: waiting for it would only delay the batch.
     await import_dataset(uows, dataset(), NOW)
-    loads: list[list[str]] = []
-    turn_loading, release = asyncio.Event(), asyncio.Event()
-    original = Repository.snapshots
-
-    async def gated(self, organization_ids):
-        loads.append(list(organization_ids))
-        if list(organization_ids) == ["A"]:  # the turn's load: held until the batch is done
-            turn_loading.set()
-            await release.wait()
-        return await original(self, organization_ids)
-
-    monkeypatch.setattr(Repository, "snapshots", gated)
+    gate = TurnsLoad(monkeypatch)
     turn = asyncio.create_task(organization_progress(uows, "A", NOW + timedelta(minutes=1)))
-    await asyncio.wait_for(turn_loading.wait(), 10)
+    await asyncio.wait_for(gate.turn_loading.wait(), 10)
     entries = await asyncio.wait_for(progress_entries(uows, ["A", "B"], NOW), 10)  # the turn still loads
-    release.set()
+    gate.release.set()
     answer = await asyncio.wait_for(turn, 10)
 
-    assert loads == [["A"], ["A", "B"]] and uows.evaluations.joined == 0
+    assert gate.loads == [["A"], ["A", "B"]] and uows.evaluations.joined == 0
     assert entries["A"].computed_at == NOW and answer.moment == NOW + timedelta(minutes=1)
 
 
