@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint mutation demo bench clean
+.PHONY: run test lint mutation model demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -28,6 +28,11 @@ $(STAMP): pyproject.toml $(RUN_STAMP)
 	$(BIN)/python -c 'import botbuilder.core, sqlalchemy, aiosqlite, asyncpg, alembic, pytest, hypothesis'
 	touch $(STAMP)
 
+MODEL_STAMP := $(VENV)/.installed-model
+$(MODEL_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,model]' $(PIP_QUIET)
+	touch $(MODEL_STAMP)
+
 $(MUTATION_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,mutation]' $(PIP_QUIET)
 	touch $(MUTATION_STAMP)
@@ -49,6 +54,14 @@ test: $(STAMP)
 mutation: $(MUTATION_STAMP)
 	rm -rf mutants
 	$(BIN)/python tools/mutation.py --max-children $(or $(MUTATION_JOBS),2)
+
+## The recogniser's labelled sets and learned model, after editing tests/data/utterance-families.txt:
+## splits the families (held-out ones are never trained on) and trains (numpy, the `model` extra; about
+## a minute). `make model CV=1` cross-validates first and prints the figures the thresholds come from.
+model: $(MODEL_STAMP)
+	$(BIN)/python tools/split_utterances.py
+	$(if $(CV),$(BIN)/python tools/build_intent_model.py --cv)
+	$(BIN)/python tools/build_intent_model.py
 
 ## Lint and types: ruff, then mypy with the pydantic plugin (configured in pyproject.toml); both
 ## keep their caches (.ruff_cache, .mypy_cache), so a second run takes seconds.

@@ -1,9 +1,11 @@
 """Train the recogniser's learned model and choose how it is combined with the rules.
 
+    make model                                # both steps below, with numpy installed (the `model` extra)
     python tools/build_intent_model.py        # trains on dialogs/data/intent-examples.tsv, writes intent-model.tsv
     python tools/build_intent_model.py --cv   # cross-validation over whole training families (prints the grid)
 
-Run tools/split_utterances.py first (it writes the examples). The examples are the first labelled set
+Run tools/split_utterances.py first (it writes the examples). Training needs numpy
+(tools/intent_training.py); the bot does not. The examples are the first labelled set
 and the training families; the held-out families are never read here. Cross-validation splits the
 training families into FOLDS by a seeded hash of the family: each fold is predicted by a model trained
 on the others (and on the first labelled set, which always trains). The rules are fixed, so their
@@ -24,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dialogs.intent_model import EXAMPLES, MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, WEIGHTS, LinearModel  # noqa: E402
+from dialogs.intent_model import EXAMPLES, MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, WEIGHTS  # noqa: E402
 from dialogs.recognizer import Recognition, decide, rules, words_as_written  # noqa: E402
+from tools.intent_training import train  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FOLDS = 5
@@ -53,7 +56,8 @@ def cross_validate() -> None:
     legacy_examples = [_example(r) for r in legacy]
     guesses = []
     for k in range(FOLDS):
-        model = LinearModel.train_ensemble(legacy_examples + [(t, e, i) for f, _, i, t, e, _, _ in analysed if f != k])
+        model = train(legacy_examples + [(t, e, i) for f, _, i, t, e, _, _ in analysed if f != k])
+        print(f"fold {k + 1} of {FOLDS} trained", file=sys.stderr)
         for f, locale, intent, tokens, evidence, rule_intent, rule_score in analysed:
             if f == k:
                 guess, margin = model.predict(tokens, evidence) if tokens else ("none", 0.0)
@@ -101,7 +105,7 @@ def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
 
 def build() -> None:
     examples = [_example(r) for r in _rows(EXAMPLES)]
-    model = LinearModel.train_ensemble(examples)
+    model = train(examples)
     model.save(WEIGHTS)
     print(f"{WEIGHTS.relative_to(ROOT)}: trained on {len(examples)} examples", file=sys.stderr)
 
