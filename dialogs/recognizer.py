@@ -135,6 +135,13 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
     "ON": ("on enable unmute resume subscribe start again back activate reactivate receive",
            "an einschalten anschalten anstellen aktivieren reaktivieren wieder anmachen erhalten"),
+    "RESUME": ("resume resumed unmute unpause reenable re_enable reactivate turn_back_on switch_back_on "
+               "no_longer_mute no_longer_muted stop_muting lift_the_mute restart unsnooze un_pause un_mute continue "
+               "keep_sending keep_receiving keep_getting dont_stop dont_turn_off dont_switch_off dont_mute "
+               "no_more_muting undo_that",
+               "nicht_mehr_stumm nicht_mehr_stummschalten stummschaltung_aufheben stumm_aufheben mute_aufheben "
+               "aufheben reaktivieren wieder_einschalten wieder_aktivieren wieder_anschalten entstummen "
+               "fortsetzen weiterhin weiter_schicken weiter_senden schick_mir_weiter rueckgaengig"),
     "NOTIFY": ("notify_me let_me_know letting_me_know telling_me informing_me tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
                "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
                "heads_up notified informed",
@@ -150,7 +157,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "commands what_can_you_do how_does_this_work what_can_i_ask what_do_you_do "
              "able_to_do how_do_i_use what_you_can_do what_are_you_able features capabilities "
              "what_can_i_do what_do_i_ask what_is_this whats_this bot_for explain_what what_you_do questions "
-             "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost",
+             "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost im_stuck i_am_stuck "
+             "basics intro introduction documentation docs readme read_me faq faqs how_to howto show_me_around "
+             "quickstart quick_start onboarding orientation walkthrough cant_figure confusing help_page "
+             "need_a_hand give_me_a_hand about_yourself hlp halp",
              "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
              "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung rede_ich_mit_dir tipp "
@@ -158,7 +168,10 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "hilf befehle was_kannst_du wie_funktioniert_das was_kann_ich was_kann_der_bot "
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das_hier erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
-             "ich_bin_neu bot_tun fragen_stellen"),
+             "ich_bin_neu bot_tun fragen_stellen aufgeschmissen einstieg schnellstart befehlsliste orientierung "
+             "einfuehrung dokumentation doku faq grundlagen ueberblick behilflich zurechtfinden tutorial "
+             "wie_gehts_weiter wie_gehts_jetzt_weiter wie_geht_es_weiter wie_geht_es_jetzt_weiter "
+             "was_muss_ich_schreiben was_soll_ich_schreiben"),
     "ASK": ("ask need", "fragen brauche"),
     "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
     "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
@@ -271,10 +284,13 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
                        Pattern(1.0, ("LOSE", "LEVEL|COMPETENCY|NAMED"), 0.75, ("PERSON",)),
                        Pattern(0.9, ("SAFE", "LEVEL|COMPETENCY|NAMED")), Pattern(0.8, ("RISK",), 1.0),
                        Pattern(0.95, ("RISK", "LEVEL|COMPETENCY|NAMED"))),
+    # Undoing a mute ("resume the paused alerts", "Hinweise nicht mehr stumm schalten") outweighs the OFF
+    # words inside it.
     "alerts_on": (Pattern(1.0, ("ALERTS", "ON"), 0.75, ("NO", "OFF")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO", "HELP")),
-                  Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",))),
-    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF")), Pattern(0.95, ("ALERTS", "AB|AUS")), Pattern(0.85, ("OPTOUT",), 1.0),
-                   Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON",))),
+                  Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",)),
+                  Pattern(1.15, ("NOTIFY|ALERTS", "RESUME"))),
+    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF"), 0.75, ("RESUME",)), Pattern(0.95, ("ALERTS", "AB|AUS"), 0.75, ("RESUME",)),
+                   Pattern(0.85, ("OPTOUT",), 1.0, ("RESUME",)), Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON", "RESUME"))),
     # A question about the bot itself with nothing else in it ("what do you do?") is for help, and a
     # bare "no"/"not now" leaves; both weigh less than INTERRUPTING_SCORE, so they never break off a
     # running dialog on their own.

@@ -222,6 +222,25 @@ def test_an_opt_out_with_a_negation_is_never_read_as_an_opt_in_by_the_rules() ->
         assert recognize(text).intent == "alerts_on", text
 
 
+def test_undoing_a_mute_is_an_opt_in_whatever_off_words_it_holds() -> None:
+    # "stumm", "paused", "stop" inside the request must not outvote what it asks: the alerts back on.
+    for text in ("Hinweise nicht mehr stumm schalten", "Alerts nicht mehr stumm", "resume the paused alerts",
+                 "un-pause my notifications", "don't stop sending me alerts", "restart the alerts",
+                 "Benachrichtigungen reaktivieren", "Alerts weiter schicken", "Mute für die Alerts aufheben"):
+        analysis = rules(text)
+        assert not isinstance(analysis, Recognition)
+        assert analysis.intent == "alerts_on", text
+        assert recognize(text).intent == "alerts_on", text
+
+
+def test_asking_where_to_start_is_help() -> None:
+    for text, locale in (("I'm stuck", "en-US"), ("explain the basics to me", "en-US"), ("is there a FAQ", "en-US"),
+                         ("Schnellstart", "de-DE"), ("Wie geht's jetzt weiter?", "de-DE"), ("Gibt es eine Befehlsliste?", "de-DE")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "help", text  # the rules know these words
+        assert recognize(text, locale).intent == "help", text
+
+
 def test_a_question_about_the_bot_worded_with_notify_words_is_help() -> None:
     for text in ("let me know what you are able to do", "please inform me what you can do", "notify me: what can you do?"):
         assert recognize(text).intent == "help", text
