@@ -179,12 +179,14 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "CANCEL": ("cancel stop abort quit exit never_mind nevermind forget nvm skip halt undo drop_it "
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
                "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
-               "dont_continue not_interested ill_pass not_needed let_me_out drop_this",
+               "dont_continue not_interested ill_pass not_needed let_me_out drop_this disregard ignore_my_last_message "
+               "some_other_time didnt_mean_that i_found_it",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
                "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
-               "kein_interesse verzichte brauch_ich_nicht lass_mich_raus"),
+               "kein_interesse verzichte brauch_ich_nicht lass_mich_raus genug_davon dann_eben_nicht falsch_geklickt "
+               "belassen_wir_es_dabei brich_das_ab das_reicht_fuers_erste mir_reichts reicht_mir streichen"),
     "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
                "weitermachen sache ganze alles"),
     "NO": ("no nope not dont never changed_my_mind", "nein nicht nie niemals anders_ueberlegt"),
@@ -220,13 +222,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "SCORE": ("score points point", "punkte punktzahl punktestand score"),
     "BREAKDOWN": ("breakdown calculated makes_up made_up", "berechnet zusammen setzen"),
     "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
-              "cheers great awesome bye goodbye",
+              "cheers great awesome bye goodbye appreciate appreciate_it cya see_ya see_you catch_you_later gm "
+              "wonderful have_a_good_weekend have_a_nice_evening",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
-              "tschuess super prima gruess gruess_dich gruss gruess_gott"),
+              "tschuess super prima gruess gruess_dich gruss gruess_gott griass_di gude hoi hoi_zaeme moinsen "
+              "klasse schoenen_abend schoenes_wochenende vielen_lieben_dank bis_spaeter bis_dann"),
     "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
                "nice_day have_a so_much good_day good fine",
                "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "
-               "schoenen_tag gut passt"),
+               "schoenen_tag gut passt hilft_mir_weiter"),
 }
 
 # Words that neither help nor hurt: they are not "content" when measuring coverage.
