@@ -160,7 +160,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "answer use_this examples what_to_type how_to_use im_new bot_do im_lost i_am_lost im_stuck i_am_stuck "
              "basics intro introduction documentation docs readme read_me faq faqs how_to howto show_me_around "
              "quickstart quick_start onboarding orientation walkthrough cant_figure confusing help_page "
-             "need_a_hand give_me_a_hand about_yourself hlp halp",
+             "need_a_hand give_me_a_hand about_yourself hlp halp walk_me_through dont_know_what_to_do command_list "
+             "user_guide confused",
              "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
              "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung rede_ich_mit_dir tipp "
@@ -171,7 +172,9 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "ich_bin_neu bot_tun fragen_stellen aufgeschmissen einstieg schnellstart befehlsliste orientierung "
              "einfuehrung dokumentation doku faq grundlagen ueberblick behilflich zurechtfinden tutorial "
              "wie_gehts_weiter wie_gehts_jetzt_weiter wie_geht_es_weiter wie_geht_es_jetzt_weiter "
-             "was_muss_ich_schreiben was_soll_ich_schreiben"),
+             "was_muss_ich_schreiben was_soll_ich_schreiben was_soll_ich_ihnen_schreiben verwirrt blicke_nicht_durch "
+             "blick_nicht_durch check_das_nicht checke_das_nicht komm_damit_nicht_klar komme_damit_nicht_klar "
+             "aufgaben_uebernehmen"),
     "ASK": ("ask need", "fragen brauche"),
     "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
     "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "

@@ -246,7 +246,8 @@ def test_undoing_a_mute_is_an_opt_in_whatever_off_words_it_holds() -> None:
 
 def test_asking_where_to_start_is_help() -> None:
     for text, locale in (("I'm stuck", "en-US"), ("explain the basics to me", "en-US"), ("is there a FAQ", "en-US"),
-                         ("Schnellstart", "de-DE"), ("Wie geht's jetzt weiter?", "de-DE"), ("Gibt es eine Befehlsliste?", "de-DE")):
+                         ("walk me through it", "en-US"), ("Schnellstart", "de-DE"), ("Wie geht's jetzt weiter?", "de-DE"),
+                         ("Gibt es eine Befehlsliste?", "de-DE"), ("Ich blicke nicht durch", "de-DE")):
         analysis = rules(text, locale)
         assert not isinstance(analysis, Recognition) and analysis.intent == "help", text  # the rules know these words
         assert recognize(text, locale).intent == "help", text
