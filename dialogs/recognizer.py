@@ -170,7 +170,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "was_du_kannst was_koennen_sie was_sie_koennen funktionen was_ist_das_hier erklaerst_du "
              "was_du_machst beantwortest benutze benutzen nutze beispiele schreiben_soll nicht_weiter wofuer_ist "
              "ich_bin_neu bot_tun fragen_stellen aufgeschmissen einstieg schnellstart befehlsliste orientierung "
-             "einfuehrung dokumentation doku faq grundlagen ueberblick behilflich zurechtfinden tutorial "
+             "einfuehrung dokumentation doku faq grundlagen behilflich zurechtfinden tutorial "
              "wie_gehts_weiter wie_gehts_jetzt_weiter wie_geht_es_weiter wie_geht_es_jetzt_weiter "
              "was_muss_ich_schreiben was_soll_ich_schreiben was_soll_ich_ihnen_schreiben verwirrt blicke_nicht_durch "
              "blick_nicht_durch check_das_nicht checke_das_nicht komm_damit_nicht_klar komme_damit_nicht_klar "
