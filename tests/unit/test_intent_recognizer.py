@@ -90,7 +90,9 @@ def test_held_out_utterances_are_recognised_with_at_least_95_percent_accuracy() 
     # deciding at any margin), 0.957 with margins of 0.25, 0.959 with a bare yes, no or number none by
     # rule and the thresholds cross-validation picks among those the tests allow, 0.967 with 398 more
     # training families, a bare no as cancel and the commands by rule, 0.964 with 173 more families,
-    # 0.964 with a hidden layer instead of the linear model (README has each step).
+    # 0.964 with a hidden layer instead of the linear model, 0.968 with undoing a mute as an opt-in and
+    # more help, greeting and cancel words from the training folds' errors, 0.969 with "Überblick" a
+    # progress word only (README has each step).
     # The issue aims at 0.97 overall and 0.95 per language; the test fails below 0.95.
     assert _held_out_accuracy() >= 0.95
 
