@@ -1,7 +1,7 @@
 """Train the recogniser's learned model and choose how it is combined with the rules.
 
     make model                                # both steps below, with numpy installed (the `model` extra)
-    python tools/build_intent_model.py        # trains on dialogs/data/intent-examples.tsv, writes intent-model.tsv
+    python tools/build_intent_model.py        # trains on dialogs/data/intent-examples.tsv, writes intent-model.tsv.gz
     python tools/build_intent_model.py --cv   # cross-validation over whole training families (prints the grid)
 
 Run tools/split_utterances.py first (it writes the examples). Training needs numpy
