@@ -95,6 +95,7 @@ def _report(label: str, guesses: list[tuple], thresholds: tuple[float, float, fl
     confused = Counter((e, o) for _, e, o in got if e != o)
     print("  most confused: " + ", ".join(f"{e}->{o} {n}" for (e, o), n in confused.most_common(8)))
 
+
 def _example(row: dict[str, str]) -> tuple[list[str], list[str], str]:
     """(tokens, what the rules saw, intent) of one labelled row."""
     a = rules(row["text"], row["locale"])

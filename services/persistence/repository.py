@@ -164,7 +164,7 @@ class Repository:
         the constructor's order."""
         ids = sorted(set(organization_ids))
         connection = await self.session.connection()
-        among = _among_on_postgresql if connection.dialect.name == "postgresql" else _among
+        among = _among_for(connection)
         orgs = (await connection.execute(
             select(
                 OrganizationRow.id, OrganizationRow.name, OrganizationRow.tenant_id, OrganizationRow.market,
@@ -262,12 +262,17 @@ async def _rows_among(connection: AsyncConnection, query: Select, column: Instru
     """The rows of `query` whose `column` is one of `values`: one statement on PostgreSQL (one array
     parameter), on SQLite one per KEYS_PER_STATEMENT values (a build binds at most
     SQLITE_MAX_VARIABLE_NUMBER parameters a statement: 999 before 3.32, 32,766 since)."""
-    if connection.dialect.name == "postgresql":
-        return list((await connection.execute(query.where(_among_on_postgresql(column, values)))).all()) if values else []
+    among = _among_for(connection)
+    step = max(len(values), 1) if among is _among_on_postgresql else KEYS_PER_STATEMENT
     rows: list[Any] = []
-    for start in range(0, len(values), KEYS_PER_STATEMENT):
-        rows.extend((await connection.execute(query.where(_among(column, values[start:start + KEYS_PER_STATEMENT])))).all())
+    for start in range(0, len(values), step):
+        rows.extend((await connection.execute(query.where(among(column, values[start:start + step])))).all())
     return rows
+
+
+def _among_for(connection: AsyncConnection) -> Callable[[InstrumentedAttribute[str], list[str]], ColumnElement[bool]]:
+    """How this database reads "the column is one of these values"."""
+    return _among_on_postgresql if connection.dialect.name == "postgresql" else _among
 
 
 def _among(column: InstrumentedAttribute[str], values: list[str]) -> ColumnElement[bool]:
