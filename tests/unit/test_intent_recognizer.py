@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.interruptible_dialog import INTERRUPTING_SCORE
-from dialogs.recognizer import INTENTS, THRESHOLD, Recognition, recognize, rules
+from dialogs.recognizer import INTENTS, RIVAL_SCORE, THRESHOLD, Recognition, recognize, rules
 from tools.split_utterances import families
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
@@ -136,6 +136,25 @@ def test_a_guess_of_the_learned_model_never_changes_anything_without_asking() ->
             decided_by_model += 1
             assert got.score < min(CONFIRM_BELOW, INTERRUPTING_SCORE), row["text"]
     assert decided_by_model >= 100
+
+
+def test_the_model_sees_the_runners_up_and_the_order_of_the_concepts() -> None:
+    analysis = rules("what does Silver require in Cloud Platform?", "en-US")
+    assert not isinstance(analysis, Recognition)
+    assert (analysis.intent, analysis.rivals[0][0]) == ("org_progress", "upgrade_options")  # REQUIRE alone
+    evidence = analysis.evidence()
+    assert {"r:org_progress", "s:upgrade_options", "q:LEVEL_REQUIRE", "q:REQUIRE_NAMED", "q:NAMED_>"} <= set(evidence)
+    reversed_order = rules("Cloud Platform silver, what does it require", "en-US")
+    assert not isinstance(reversed_order, Recognition)
+    assert "q:NAMED_LEVEL" in reversed_order.evidence() and "q:REQUIRE_NAMED" not in reversed_order.evidence()
+    # the first two runners-up, each only when it scores RIVAL_SCORE or more
+    for text, runners_up in (("link my account and show my certifications, also our gold progress",
+                              ["my_achievements", "org_progress"]),  # people, third, is left out
+                             ("Sam gold risk alerts help", ["renewal_status"])):  # org_progress: below RIVAL_SCORE
+        analysis = rules(text, "en-US")
+        assert not isinstance(analysis, Recognition) and len(analysis.rivals) == len(runners_up) + 1, text
+        assert len(runners_up) == 2 or analysis.rivals[-1][1] < RIVAL_SCORE  # left out as third, or as too weak
+        assert [f[2:] for f in analysis.evidence() if f.startswith("s:") and f.count(":") == 1] == runners_up, text
 
 
 def test_hallo_zusammen_is_a_greeting() -> None:
