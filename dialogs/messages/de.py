@@ -27,7 +27,11 @@ MESSAGES: dict[str, str] = {
     ),
     "cancelled": "Abgebrochen. Was kann ich sonst für Sie tun?",
     "nothing_to_cancel": "Es gibt nichts abzubrechen.",
-    "unknown_intent": "Entschuldigung, das habe ich nicht verstanden. Sagen Sie „Hilfe“, um zu sehen, was ich kann.",
+    "unknown_intent": (
+        "Entschuldigung, das habe ich nicht verstanden. Ich kann Ihr Microsoft-Konto verknüpfen und Ihre "
+        "Zertifizierungen zeigen; Admins zeige ich außerdem Fortschritt und Upgrade-Optionen ihrer "
+        "Organisation und ob die Verlängerung gefährdet ist. Sagen Sie „Hilfe“, um alles zu sehen, was ich kann."
+    ),
     "error_apology": "Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.",
     # --- Microsoft-Konto verknüpfen -----------------------------------------------------------
     "sign_in_title": "Anmelden",

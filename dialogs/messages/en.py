@@ -27,7 +27,11 @@ MESSAGES: dict[str, str] = {
     ),
     "cancelled": "Cancelled. What else can I do for you?",
     "nothing_to_cancel": "There is nothing to cancel.",
-    "unknown_intent": "Sorry, I didn't understand that. Say \"help\" to see what I can do.",
+    "unknown_intent": (
+        "Sorry, I didn't understand that. I can link your Microsoft account and show your certifications; "
+        "admins also get their organisation's progress, upgrade options and renewal risks. "
+        "Say \"help\" to see everything I can do."
+    ),
     "error_apology": "Sorry, something went wrong on my side. Please try again in a moment.",
     # --- linking a Microsoft account ----------------------------------------------------------
     "sign_in_title": "Sign in",
