@@ -245,7 +245,7 @@ FILLERS: tuple[str, str] = (
     "check let lets any anything some just now still currently current org organisation organization "
     "company team microsoft ms bot hi hello hey want like another new toward towards there all much s "
     "yet already ok okay right really our im ive know so_far next year years month months quarter week "
-    "weeks day days today tomorrow someone anything something before after just recently would",
+    "weeks day days today tomorrow someone anything something before after just recently would wait",
     "der die das den dem des ein eine einer einen einem ist sind war wird werden ich mir mich mein "
     "meine meinen meinem meiner meines wir uns unser unsere unseren unserem unserer du dich dir es was "
     "wie wo wer wann welche welcher welches bitte zeig zeige zeigen anzeigen liste und oder mit von zu "
@@ -253,7 +253,7 @@ FILLERS: tuple[str, str] = (
     "organisation firma unternehmen team microsoft alles neues neue neuen weiteres hallo hey moechte "
     "sie ihr ihnen ihre koennen koennten sagen bisher naechsten naechstem naechstes jahr monat quartal woche "
     "tage tag heute morgen dieses diesem etwas irgendwas gib einfach woraus worauf woran wozu womit weshalb "
-    "warum wieso vor nach gerade kuerzlich neulich wuerde wuerden "
+    "warum wieso vor nach gerade kuerzlich neulich wuerde wuerden warte warten wart moment "
     "waere haette",
 )
 
@@ -305,7 +305,8 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "help": (Pattern(1.05, ("HELP",)), Pattern(0.65, ("YOU",), 1.0)),
     "cancel": (Pattern(0.9, ("CANCEL",)), Pattern(0.65, ("NO|LATER",), 1.0)),
     "membership_status": (Pattern(1.0, ("MEMBERSHIP",)), Pattern(1.05, ("MEMBERSHIP", "EXPIRE|AB|WHEN|RUN")),
-                          Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")), Pattern(1.05, ("BOTH_LEVELS",)),
+                          Pattern(1.05, ("RENEWAL|ANNIVERSARY", "WHEN")),
+                          Pattern(1.05, ("BOTH_LEVELS",), 0.75, ("REACH", "UPGRADE", "MISSING", "REQUIRE")),
                           Pattern(1.05, ("ANNIVERSARY",), 0.75, ("RISK", "SAFE", "KEEP", "LOSE", "COST", "PROGRESS", "EXPIRE")),
                           Pattern(1.0, ("COMPETENCY", "HAVE"), 0.75, ("MY", "WHO")),
                           Pattern(1.05, ("MEMBERSHIP", "STATUS")), Pattern(1.05, ("UNTIL", "LEVEL|MEMBERSHIP"))),
@@ -519,6 +520,19 @@ COMMANDS: dict[str, tuple[str, Level | None]] = {
     "hilfe": ("help", None),
 }
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
+_FROM = frozenset("from von".split())
+_TO = frozenset("to into auf zu zum".split())
+
+
+def _from_level_to_level(tokens: list[str], level_of: list[Level | None]) -> set[int] | None:
+    """The positions of "from Silver to Gold" / "von Silber auf Gold" (the two levels and the words
+    before them), or None: a step up named as such, not a question about which level is held."""
+    after_from = [i for i in range(1, len(tokens)) if level_of[i] and tokens[i - 1] in _FROM]
+    after_to = [i for i in range(1, len(tokens)) if level_of[i] and tokens[i - 1] in _TO]
+    if after_from and after_to and after_from[0] < after_to[-1] \
+            and (level_of[after_from[0]], level_of[after_to[-1]]) == ("silver", "gold"):
+        return {after_from[0] - 1, after_from[0], after_to[-1] - 1, after_to[-1]}
+    return None
 
 
 def _level_of(token: str) -> Level | None:
@@ -603,8 +617,10 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     concepts = _match_concepts(matches)
     if level:
         concepts["LEVEL"] = (1.0, {i for i, lvl in enumerate(level_of) if lvl})
-    if len(levels) == 2:  # "are we Silver or Gold?" asks which level the membership is
+    if len(levels) == 2:  # "are we Silver or Gold?" asks which level the membership is …
         concepts["BOTH_LEVELS"] = concepts["LEVEL"]
+        if (step := _from_level_to_level(tokens, level_of)) is not None:  # … "from Silver to Gold" how to move up
+            concepts["UPGRADE"] = (1.0, step)
     for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
                           ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
         if named.get(kind):

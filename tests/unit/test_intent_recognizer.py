@@ -287,6 +287,24 @@ def test_membership_at_risk_or_safe_asks_about_the_renewal() -> None:
     assert recognize("what's our membership level").intent == "membership_status"
 
 
+def test_from_silver_to_gold_is_a_step_up_while_silver_or_gold_asks_the_level() -> None:
+    for text, locale in (("von Silber auf Gold", "de-DE"), ("Wir sind Silber, wie werden wir Gold?", "de-DE"),
+                         ("how do we go from silver to gold", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "upgrade_options", text
+    for text, locale in (("are we silver or gold", "en-US"), ("Sind wir Silber- oder Gold-Partner?", "de-DE")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "membership_status", text
+
+
+def test_waiting_is_no_word_for_alerts() -> None:
+    # "warte" is one letter from "warne" (warn me): as a typo it read "warte mal" as an opt-in
+    for text, intent in (("warte mal", "none"), ("warte, stopp", "cancel"), ("Moment, abbrechen bitte", "cancel"),
+                         ("wait, stop", "cancel")):
+        analysis = rules(text, "en-US" if text.startswith("wait") else "de-DE")
+        assert not isinstance(analysis, Recognition) and analysis.intent == intent, text
+
+
 def test_unrelated_text_is_none() -> None:
     for text in ("what's the weather", "tell me a joke", "asdfgh", "who won the match", "gold price today",
                  "link to the website", "Link zur Webseite", "Wie ist das Wetter?", "Silberpreis",
