@@ -620,7 +620,7 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     if len(levels) == 2:  # "are we Silver or Gold?" asks which level the membership is …
         concepts["BOTH_LEVELS"] = concepts["LEVEL"]
         if (step := _from_level_to_level(tokens, level_of)) is not None:  # … "from Silver to Gold" how to move up
-            concepts["UPGRADE"] = (1.0, step)
+            concepts["UPGRADE"] = (1.0, concepts.get("UPGRADE", (1.0, set()))[1] | step)
     for kind, concept in (("competency", "NAMED"), ("credential", "CREDENTIAL"), ("code", "CREDENTIAL"),
                           ("specialization", "SPECIAL_NAME"), ("designation", "DESIGN_NAME")):
         if named.get(kind):

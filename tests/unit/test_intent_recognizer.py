@@ -94,7 +94,7 @@ def test_held_out_utterances_are_recognised_with_at_least_95_percent_accuracy() 
     # more help, greeting and cancel words from the training folds' errors, 0.969 with "Überblick" a
     # progress word only, 0.965 with per-competency requirement questions relabelled and 70 more
     # families, 0.965 with the rules' runners-up and the concepts' order as features, 0.964 with "warte"
-    # a filler and "von Silber auf Gold" a step up (README has each step).
+    # a filler and "von Silber auf Gold" a step up, 0.965 with that step kept beside "upgrade" (README).
     # The issue aims at 0.97 overall and 0.95 per language; the test fails below 0.95.
     assert _held_out_accuracy() >= 0.95
 
@@ -293,6 +293,8 @@ def test_from_silver_to_gold_is_a_step_up_while_silver_or_gold_asks_the_level() 
                          ("how do we go from silver to gold", "en-US")):
         analysis = rules(text, locale)
         assert not isinstance(analysis, Recognition) and analysis.intent == "upgrade_options", text
+    upgrade = rules("upgrade from silver to gold", "en-US")  # the word "upgrade" stays explained beside the step
+    assert not isinstance(upgrade, Recognition) and (upgrade.intent, upgrade.score) == ("upgrade_options", 1.0)
     for text, locale in (("are we silver or gold", "en-US"), ("Sind wir Silber- oder Gold-Partner?", "de-DE")):
         analysis = rules(text, locale)
         assert not isinstance(analysis, Recognition) and analysis.intent == "membership_status", text
