@@ -17,15 +17,14 @@ credential is claimed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import NamedTuple
 
 from dialogs.text_normalization import FuzzyLexicon, fold, tokenize
-from services.domain.catalog import Catalog, parse_catalog
+from services.bundled_catalog import bundled_catalog
+from services.domain.catalog import Catalog
 
 # Common short forms of the bundled catalog's competencies, in both languages (folded, spaces between
 # words). A catalog that renames or drops a competency simply does not use its row.
@@ -243,17 +242,6 @@ def lexicon_for(catalog: Catalog) -> EntityLexicon:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[id(catalog)] = (catalog, lexicon)  # holding the catalog keeps its id from being reused
     return lexicon
-
-
-_BUNDLED: list[Catalog] = []
-
-
-def bundled_catalog() -> Catalog:
-    """The catalog shipped in services/data (active until a dataset brings its own, SPEC 4.5)."""
-    if not _BUNDLED:
-        raw = json.loads(resources.files("services").joinpath("data/catalog.json").read_text(encoding="utf-8"))
-        _BUNDLED.append(parse_catalog(raw["catalog"]))
-    return _BUNDLED[0]
 
 
 __all__ = ["Entities", "EntityLexicon", "Match", "SHORT_FORMS", "bundled_catalog", "lexicon_for"]

@@ -16,6 +16,7 @@ from datetime import date, datetime, tzinfo
 
 from dialogs import formatting
 from dialogs.messages import text
+from services.bundled_catalog import metric_name
 from services.domain.catalog import Catalog, IndividualsRequirement, MetricRequirement
 from services.domain.organization import OrganizationEvaluation
 from services.domain.renewal import RiskCause
@@ -98,12 +99,8 @@ class Phrasebook:
         return formatting.number(value, self.language)
 
     def metric(self, metric_id: str) -> str:
-        """The catalog's name of a metric; where a dataset's own catalog names none (the contract's
-        example names no metric), the bundled catalog's name of the same id, then the id in words."""
-        from dialogs.entities import bundled_catalog
-
-        catalog = self.catalog if metric_id in self.catalog.metrics else bundled_catalog()
-        return catalog.metric_name(metric_id, self.language)
+        """The catalog's name of a metric, else the bundled catalog's, else the id in words."""
+        return metric_name(self.catalog, metric_id, self.language)
 
     def metric_value(self, metric_id: str, value: float) -> str:
         return formatting.metric_value(metric_id, value, self.language)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from services.associations import dissolve_superseded_links
+from services.bundled_catalog import metric_name
 from services.domain.catalog import Catalog, Market, MetricRequirement
 from services.errors import DatasetError
 from services.partner_center.csv_file import problem
@@ -179,7 +180,7 @@ class ExportWriter:
             where = month.competency.name.en + (f" ({month.option.name.en})" if month.option else "")
             catalog = " or ".join(f"{value:,g}" for value in sorted(ours))
             self.warnings.append(
-                f"{file}:{month.line}: {where}: Partner Center's {level.capitalize()} threshold for {self.catalog.metric_name(month.metric)} is {theirs:,g}, the catalog's {catalog}"
+                f"{file}:{month.line}: {where}: Partner Center's {level.capitalize()} threshold for {metric_name(self.catalog, month.metric)} is {theirs:,g}, the catalog's {catalog}"
             )
 
     # --- CompetencySummaryHistory --------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, String, any_, bindparam, func, select
@@ -13,6 +12,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from services.bundled_catalog import bundled_catalog
 from services.domain.catalog import Catalog, Market, parse_catalog
 from services.domain.snapshot import (
     Achievement,
@@ -43,7 +43,6 @@ from services.persistence.versions import bump_versions
 from services.records import UserRecord
 
 T = TypeVar("T")
-BUNDLED_CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 KEYS_PER_STATEMENT = 500  # SQLite: users' ids or MSAs bound in one statement (well below any build's limit)
 
 
@@ -58,12 +57,9 @@ class CatalogCache:
 
     def __init__(self) -> None:
         self._parsed: dict[int, Catalog] = {}
-        self._bundled: Catalog | None = None
 
     def bundled(self) -> Catalog:
-        if self._bundled is None:
-            self._bundled = parse_catalog(json.loads(BUNDLED_CATALOG.read_text(encoding="utf-8"))["catalog"])
-        return self._bundled
+        return bundled_catalog()
 
     def get(self, row_id: int) -> Catalog | None:
         return self._parsed.get(row_id)
