@@ -685,15 +685,16 @@ def recognize(text: str, locale: str | None = None, lexicon: EntityLexicon | Non
     analysis = rules(text, locale, lexicon)
     if isinstance(analysis, Recognition):
         return analysis
-    tokens, best_intent, best_score, level, language, found = analysis[:6]
-    asked = tokens and best_score < max(THRESHOLD, OVERRULE_BELOW)
-    guess, margin = trained_model().predict(tokens, analysis.evidence()) if asked else ("none", 0.0)
-    intent, by_model = decide(best_intent, best_score, guess, margin)
+    best_score = analysis.score
+    asked = analysis.tokens and best_score < max(THRESHOLD, OVERRULE_BELOW)
+    guess, margin = trained_model().predict(analysis.tokens, analysis.evidence()) if asked else ("none", 0.0)
+    intent, by_model = decide(analysis.intent, best_score, guess, margin)
+    found = (analysis.level, analysis.language, *analysis.found)
     if by_model:  # the learned model's guess, scored 0.5-0.65: below the interrupting and confirming scores
-        return Recognition(intent, round(THRESHOLD + 0.15 * min(1.0, margin / 2), 3), level, language, *found)
+        return Recognition(intent, round(THRESHOLD + 0.15 * min(1.0, margin / 2), 3), *found)
     if intent == "none":
-        return Recognition("none", round(1.0 - min(best_score, THRESHOLD), 3), level, language, *found)
-    return Recognition(intent, round(min(best_score, 1.0), 3), level, language, *found)
+        return Recognition("none", round(1.0 - min(best_score, THRESHOLD), 3), *found)
+    return Recognition(intent, round(min(best_score, 1.0), 3), *found)
 
 
 def decide(rule_intent: str, rule_score: float, guess: str, margin: float, min_margin: float = MIN_MARGIN,

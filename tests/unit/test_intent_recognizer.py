@@ -161,6 +161,7 @@ def test_the_model_sees_the_runners_up_and_the_order_of_the_concepts() -> None:
 
 def test_hallo_zusammen_is_a_greeting() -> None:
     assert recognize("Hallo zusammen", "de-DE").intent == "greeting"
+    assert recognize("Hallo zusammen!").intent == "greeting"  # no locale: the words say German
 
 
 def test_regional_greetings_thanks_and_goodbyes_are_greetings_and_brush_offs_cancel() -> None:
