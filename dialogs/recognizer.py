@@ -13,7 +13,8 @@ How it decides, in five steps:
    (``dialogs.word_forms``: "verknüpft", "Zertifizierungen", "aufzusteigen"), then within a small typo
    budget, and German words also inside a compound ("Fortschrittsbericht"). Each *concept* (LINK, MSA,
    ALERTS, OFF, MY, OUR, …) gets the best similarity of its words; phrases ("never mind", "hör auf")
-   match consecutive tokens.
+   match consecutive tokens. A German verb and its particle at the end of the clause read as one verb
+   ("schalte sie wieder ein" as "einschalten", "wo fange ich an" as "anfangen").
 4. Patterns: an intent has patterns, each a weight, the concepts it *needs* and those it *avoids*
    ("my_achievements" needs MY and ACHIEVE; without MY it avoids OUR, so "our certifications" are the
    organisation's). A pattern scores ``weight × mean(similarity of its concepts)`` times a coverage
@@ -41,6 +42,7 @@ from typing import NamedTuple
 from dialogs.entities import EntityLexicon, bundled_catalog, lexicon_for
 from dialogs.intent_model import MIN_MARGIN, OVERRULE_BELOW, OVERRULE_MARGIN, OVERRULE_TO_NONE, trained_model
 from dialogs.text_normalization import MAX_FUZZY_LENGTH, FuzzyLexicon, fold, strip_mentions
+from dialogs.word_forms import SEPARABLE
 from dialogs.yes_no import NO, YES
 from services.domain.catalog import Level
 
@@ -175,7 +177,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "wie_gehts_weiter wie_gehts_jetzt_weiter wie_geht_es_weiter wie_geht_es_jetzt_weiter "
              "was_muss_ich_schreiben was_soll_ich_schreiben was_soll_ich_ihnen_schreiben verwirrt blicke_nicht_durch "
              "blick_nicht_durch check_das_nicht checke_das_nicht komm_damit_nicht_klar komme_damit_nicht_klar "
-             "aufgaben_uebernehmen"),
+             "aufgaben_uebernehmen haenge_fest haeng_fest stecke_fest steck_fest komme_nicht_weiter"),
     "ASK": ("ask need", "fragen brauche"),
     "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
     "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
@@ -519,6 +521,30 @@ COMMANDS: dict[str, tuple[str, Level | None]] = {
     "benachrichtigungen aus": ("alerts_off", None), "benachrichtigungen an": ("alerts_on", None),
     "hilfe": ("help", None),
 }
+# A German verb's particle goes to the end of its clause ("schalte sie wieder ein", "wo fange ich an"):
+# joined to a verb at most SEPARATED_BY words before it, it reads as the listed verb ("einschalten").
+# Before an article or a pronoun the particle is a preposition ("an den Bot", "auf meine Fragen").
+SEPARATED_BY = 6
+_SEPARABLE = frozenset(SEPARABLE)
+_STARTS_A_PHRASE = frozenset("den dem der die das des ein einen einem einer eine mein meine meinen meinem meiner "
+                             "unser unsere unseren unserem unserer dich dir mich mir sie ihn ihm uns euch".split())
+
+
+def _rejoin_particles(tokens: list[str], matches: list[dict[str, float]]) -> None:
+    """In German, give a verb and its separated particle the matches of the verb they form together
+    (in place; each keeps its own too)."""
+    for j, particle in enumerate(tokens):
+        if particle not in _SEPARABLE or (j + 1 < len(tokens) and tokens[j + 1] in _STARTS_A_PHRASE):
+            continue
+        for i in range(j - 1, max(-1, j - 1 - SEPARATED_BY), -1):
+            joined = {w: sim for w, sim in _LEXICON.lookup(particle + tokens[i]).items()
+                      if sim >= 0.85 and w.startswith(particle) and len(w) > len(particle) + 3}
+            if joined:
+                for k in (i, j):
+                    matches[k] = {**matches[k], **{w: max(sim, matches[k].get(w, 0.0)) for w, sim in joined.items()}}
+                break
+
+
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
 _FROM = frozenset("from von".split())
 _TO = frozenset("to into auf zu zum".split())
@@ -600,6 +626,8 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
     matches = [{} if lvl or i in entity_positions else _LEXICON.lookup(t)
                for i, (t, lvl) in enumerate(zip(tokens, level_of))]
     language = _language(text, tokens, [{t: 1.0} if lvl else m for t, lvl, m in zip(tokens, level_of, matches)], locale)
+    if language == "de":
+        _rejoin_particles(tokens, matches)
     levels = {lvl for lvl in level_of if lvl}
     level: Level | None = "gold" if "gold" in levels else "silver" if levels else None  # both named: gold, the usual target
     if not tokens and _ONLY_QUESTION_MARKS.fullmatch(strip_mentions(text)):

@@ -19,14 +19,14 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("e", ""), ("s", ""), ("n", ""), ("t", ""),
 )
 # German separable prefixes before the participle's "ge" ("ab-ge-laufen", "aus-ge-schaltet").
-_SEPARABLE = ("ab", "an", "auf", "aus", "ein", "zu", "hinzu", "weg", "vor", "mit", "um")
+SEPARABLE = ("ab", "an", "auf", "aus", "ein", "zu", "hinzu", "weg", "vor", "mit", "um")
 MIN_STEM = 4
 MAX_STEM_INPUT = 40  # longer tokens are not words anyone inflects; they stem to themselves
 
 
 def _strip_participle_ge(word: str) -> str:
     """ "abgelaufen" → "ablaufen", "aufzusteigen" → "aufsteigen", "gekuendigt" → "kuendigt"."""
-    for prefix in _SEPARABLE:
+    for prefix in SEPARABLE:
         for infix in ("ge", "zu"):
             if word.startswith(prefix + infix) and len(word) - len(prefix) - 2 >= MIN_STEM + 1:
                 return prefix + word[len(prefix) + 2 :]
@@ -50,4 +50,4 @@ def stem(word: str) -> str:
     return word
 
 
-__all__ = ["stem"]
+__all__ = ["SEPARABLE", "stem"]

@@ -277,6 +277,21 @@ def test_asking_where_to_start_is_help() -> None:
         assert recognize(text, locale).intent == "help", text
 
 
+def test_a_german_verb_reads_as_one_word_with_its_particle_at_the_end_of_the_clause() -> None:
+    # "fange … an" is "anfangen", "melde … ab" "abmelden": the particle goes to the end of the clause
+    for text, intent, score in (("Wo fange ich an?", "help", 0.9), ("Ich melde mich von den Warnungen ab", "alerts_off", 0.9),
+                                ("Schalt die Warnungen bitte wieder ein", "alerts_on", 1.0), ("Stell die Hinweise ab", "alerts_off", 1.0)):
+        analysis = rules(text, "de-DE")
+        assert not isinstance(analysis, Recognition), text
+        assert analysis.intent == intent and analysis.score >= score, (text, analysis.intent, analysis.score)
+    # before an article it is a preposition: "Stell die Frage an den Bot" does not switch anything on
+    asked = rules("Stell die Frage an den Bot", "de-DE")
+    assert not isinstance(asked, Recognition) and asked.sequence == ("ASK", "ON", "YOU")
+    # in English "on" is not a German particle
+    english = rules("wo fange ich an", "en-US")
+    assert not isinstance(english, Recognition) and english.intent != "help"
+
+
 def test_a_question_about_the_bot_worded_with_notify_words_is_help() -> None:
     for text in ("let me know what you are able to do", "please inform me what you can do", "notify me: what can you do?"):
         assert recognize(text).intent == "help", text
