@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.interruptible_dialog import INTERRUPTING_SCORE
-from dialogs.recognizer import INTENTS, RIVAL_SCORE, THRESHOLD, Recognition, recognize, rules
+from dialogs.recognizer import INTENTS, RIVAL_SCORE, THRESHOLD, Recognition, decide, recognize, rules
 from tools.split_utterances import families
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
@@ -138,6 +138,13 @@ def test_a_guess_of_the_learned_model_never_changes_anything_without_asking() ->
             decided_by_model += 1
             assert got.score < min(CONFIRM_BELOW, INTERRUPTING_SCORE), row["text"]
     assert decided_by_model >= 100
+
+
+def test_the_model_never_turns_an_opt_in_into_an_opt_out() -> None:
+    # It may overrule an unsure opt-out ("ich bekomme keine Alerts mehr, bitte einschalten"), not an opt-in.
+    assert decide("alerts_on", 0.7, "alerts_off", 5.0) == ("alerts_on", False)
+    assert decide("alerts_off", 0.7, "alerts_on", 5.0) == ("alerts_on", True)
+    assert decide("org_progress", 0.7, "alerts_off", 5.0) == ("alerts_off", True)
 
 
 def test_the_model_sees_the_runners_up_and_the_order_of_the_concepts() -> None:
