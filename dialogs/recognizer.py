@@ -298,9 +298,11 @@ PATTERNS: dict[str, tuple[Pattern, ...]] = {
     # words inside it.
     "alerts_on": (Pattern(1.0, ("ALERTS", "ON"), 0.75, ("NO", "OFF")), Pattern(1.05, ("NOTIFY",), 0.75, ("NO", "HELP")),
                   Pattern(1.05, ("TELL_ABOUT", "RISK|EXPIRE|ALERTS")), Pattern(0.9, ("OPTIN",)),
-                  Pattern(1.15, ("NOTIFY|ALERTS", "RESUME"))),
-    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF"), 0.75, ("RESUME",)), Pattern(0.95, ("ALERTS", "AB|AUS"), 0.75, ("RESUME",)),
-                   Pattern(0.85, ("OPTOUT",), 1.0, ("RESUME",)), Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON", "RESUME"))),
+                  Pattern(1.15, ("NOTIFY|ALERTS", "RESUME")), Pattern(1.1, ("NOTIFY|ALERTS", "ON_LAST"))),
+    "alerts_off": (Pattern(1.0, ("ALERTS", "OFF"), 0.75, ("RESUME", "ON_LAST")),
+                   Pattern(0.95, ("ALERTS", "AB|AUS"), 0.75, ("RESUME", "ON_LAST")),
+                   Pattern(0.85, ("OPTOUT",), 1.0, ("RESUME", "ON_LAST")),
+                   Pattern(1.1, ("NOTIFY|ALERTS", "NO|OFF"), 0.75, ("ON", "RESUME"))),
     # A question about the bot itself with nothing else in it ("what do you do?") is for help, and a
     # bare "no"/"not now" leaves; both weigh less than INTERRUPTING_SCORE, so they never break off a
     # running dialog on their own.
@@ -336,7 +338,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "renewal_status": ("RISK", "SAFE", "PROGRESS", "COMPETENCY", "MEMBERSHIP", "LEAVES", "PEOPLE", "STATUS",
                        "ANNIVERSARY"),
     "alerts_on": ("RENEWAL", "RISK", "EXPIRE", "ALERTS", "ACHIEVE", "WHEN", "SOON", "LOSE", "LEAVES", "PEOPLE",
-                  "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON"),
+                  "COMPETENCY", "MEMBERSHIP", "UPGRADE", "ON", "OFF", "NO"),  # OFF, NO: "keine Alerts mehr, schalte sie ein"
     "alerts_off": ("NOTIFY", "RENEWAL", "RISK", "EXPIRE", "ON"),  # ON: "off again", "wieder aus"
     "help": ("ASK", "YOU", "ABOUT_BOT"),
     "cancel": ("NO", "GREET", "LINK", "POLITE", "LATER", "LATER_WORD", "DIALOG", "LEAVES"),
@@ -545,6 +547,35 @@ def _rejoin_particles(tokens: list[str], matches: list[dict[str, float]]) -> Non
                 break
 
 
+# Words that switch alerts on or off. Where both occur, the last one is the request and the first
+# describes how things are ("Die Benachrichtigungen waren aus, mach sie bitte an", "I get no alerts
+# anymore, please enable them"). A bare "on"/"an" switches only as the last word ("turn them back on");
+# elsewhere it is a preposition ("alerts on weekends", "an meine Mail").
+_SWITCHES_ON = frozenset("enable unmute resume reenable reactivate activate einschalten anschalten anstellen "
+                         "aktivieren reaktivieren anmachen".split())
+_SWITCHES_OFF = frozenset("off stop mute disable pause silence unsubscribe deactivate aus stopp ausschalten abschalten "
+                          "deaktivieren stummschalten stumm abbestellen abstellen abmelden pausieren ausmachen "
+                          "ausstellen".split())
+_BARE_ON = frozenset(("on", "an"))
+_OFF_STATE = frozenset("no none anymore keine kein keinerlei nicht mehr".split())  # "kommen nicht mehr"
+
+
+def _switched_on_last(tokens: list[str], matches: list[dict[str, float]]) -> int | None:
+    """The position of the last word that switches alerts, when it switches them on and one before it
+    switches them off or says none come; else None."""
+    last_on = None
+    for i in range(len(tokens) - 1, -1, -1):
+        words = {w for w, sim in matches[i].items() if sim >= 0.85}
+        if last_on is None:
+            if words & _SWITCHES_OFF:
+                return None
+            if words & _SWITCHES_ON or (tokens[i] in _BARE_ON and i == len(tokens) - 1):
+                last_on = i
+        elif words & _SWITCHES_OFF or tokens[i] in _OFF_STATE:
+            return last_on
+    return None
+
+
 _LEVEL_NOUNS = frozenset("level levels stufe niveau".split())
 _FROM = frozenset("from von".split())
 _TO = frozenset("to into auf zu zum".split())
@@ -654,6 +685,8 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
         if named.get(kind):
             _, positions = concepts.get(concept, (1.0, set()))
             concepts[concept] = (1.0, positions | named[kind])
+    if ("ALERTS" in concepts or "NOTIFY" in concepts) and (on_last := _switched_on_last(tokens, matches)) is not None:
+        concepts["ON_LAST"] = (1.0, {on_last})
     known = [bool(m) or bool(lvl) or i in entity_positions or t in lexicon.words
              for i, (t, m, lvl) in enumerate(zip(tokens, matches, level_of))]
     person, person_positions = _person(tokens, surfaces, known, concepts, language)

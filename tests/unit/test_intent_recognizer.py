@@ -276,6 +276,20 @@ def test_undoing_a_mute_is_an_opt_in_whatever_off_words_it_holds() -> None:
         assert recognize(text).intent == "alerts_on", text
 
 
+def test_where_alerts_are_said_to_be_off_and_then_switched_on_the_request_is_the_switch_on() -> None:
+    for text, locale in (("Die Benachrichtigungen waren aus, mach sie bitte an", "de-DE"),
+                         ("Meine Benachrichtigungen kommen nicht mehr, bitte aktivieren", "de-DE"),
+                         ("Seit Wochen keine Alerts, schalte sie ein", "de-DE"),
+                         ("I get no alerts anymore, please enable them", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_on", text
+    # the other way round, and a bare "on" that is a preposition, still switch off
+    for text, locale in (("Die Alerts waren an, mach sie aus", "de-DE"), ("stop the alerts on weekends", "en-US"),
+                         ("keine Alerts mehr bitte", "de-DE"), ("turn alerts off again", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
+
+
 def test_asking_where_to_start_is_help() -> None:
     for text, locale in (("I'm stuck", "en-US"), ("explain the basics to me", "en-US"), ("is there a FAQ", "en-US"),
                          ("walk me through it", "en-US"), ("Schnellstart", "de-DE"), ("Wie geht's jetzt weiter?", "de-DE"),
