@@ -592,6 +592,18 @@ def _from_level_to_level(tokens: list[str], level_of: list[Level | None]) -> set
     return None
 
 
+NEAREST_BY = 0.1  # a typo is a typo of its nearest words, not of every word two letters away
+
+
+def _nearest(found: dict[str, float]) -> dict[str, float]:
+    """The words a token matches best (within NEAREST_BY of the best): "deaktiviieren" is "deaktivieren"
+    (0.85), not also "reaktivieren" (0.7), which would switch the alerts on."""
+    if len(found) < 2:
+        return found
+    best = max(found.values())
+    return {w: sim for w, sim in found.items() if sim >= best - NEAREST_BY}
+
+
 def _level_of(token: str) -> Level | None:
     """The level a word names, "Silbeer" and "Golld" included (one typo in a word of five letters or more)."""
     level = LEVELS.get(token)
@@ -654,7 +666,7 @@ def rules(text: str, locale: str | None = None, lexicon: EntityLexicon | None = 
         if tokens[i] in _LEVEL_NOUNS and level_of[i - 1]:
             level_of[i] = level_of[i - 1]
     entity_positions = set().union(*(named.get(k, frozenset()) for k in ("competency", "credential", "code")))
-    matches = [{} if lvl or i in entity_positions else _LEXICON.lookup(t)
+    matches = [{} if lvl or i in entity_positions else _nearest(_LEXICON.lookup(t))
                for i, (t, lvl) in enumerate(zip(tokens, level_of))]
     language = _language(text, tokens, [{t: 1.0} if lvl else m for t, lvl, m in zip(tokens, level_of, matches)], locale)
     if language == "de":

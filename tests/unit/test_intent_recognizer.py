@@ -291,6 +291,15 @@ def test_where_alerts_are_said_to_be_off_and_then_switched_on_the_request_is_the
         assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
 
 
+def test_a_typo_of_an_opt_out_is_no_opt_in() -> None:
+    # "deaktiviieren" is two letters from "reaktivieren" but one from "deaktivieren": only the nearer counts
+    for text, locale in (("Könnten Sie die Benachrichtigungen für mich deaktiviieren?", "de-DE"),
+                         ("deacctivate notifications", "en-US"), ("Keine weiteren Alerts", "de-DE")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
+        assert "RESUME" not in analysis.concepts and "ON" not in analysis.concepts, text
+
+
 def test_asking_where_to_start_is_help() -> None:
     for text, locale in (("I'm stuck", "en-US"), ("explain the basics to me", "en-US"), ("is there a FAQ", "en-US"),
                          ("walk me through it", "en-US"), ("Schnellstart", "de-DE"), ("Wie geht's jetzt weiter?", "de-DE"),
