@@ -523,6 +523,7 @@ COMMANDS: dict[str, tuple[str, Level | None]] = {
     "benachrichtigungen aus": ("alerts_off", None), "benachrichtigungen an": ("alerts_on", None),
     "hilfe": ("help", None),
 }
+CLOSE = 0.85  # a listed word, a form of it or one typo away: what the word-level rules below trust
 # A German verb's particle goes to the end of its clause ("schalte sie wieder ein", "wo fange ich an"):
 # joined to a verb at most SEPARATED_BY words before it, it reads as the listed verb ("einschalten").
 # Before an article or a pronoun the particle is a preposition ("an den Bot", "auf meine Fragen").
@@ -540,7 +541,7 @@ def _rejoin_particles(tokens: list[str], matches: list[dict[str, float]]) -> Non
             continue
         for i in range(j - 1, max(-1, j - 1 - SEPARATED_BY), -1):
             joined = {w: sim for w, sim in _LEXICON.lookup(particle + tokens[i]).items()
-                      if sim >= 0.85 and w.startswith(particle) and len(w) > len(particle) + 3}
+                      if sim >= CLOSE and w.startswith(particle) and len(w) > len(particle) + 3}
             if joined:
                 for k in (i, j):
                     matches[k] = {**matches[k], **{w: max(sim, matches[k].get(w, 0.0)) for w, sim in joined.items()}}
@@ -551,9 +552,9 @@ def _rejoin_particles(tokens: list[str], matches: list[dict[str, float]]) -> Non
 # describes how things are ("Die Benachrichtigungen waren aus, mach sie bitte an", "I get no alerts
 # anymore, please enable them"). A bare "on"/"an" switches only as the last word ("turn them back on");
 # elsewhere it is a preposition ("alerts on weekends", "an meine Mail").
-_SWITCHES_ON = frozenset("enable unmute resume reenable reactivate activate einschalten anschalten anstellen "
+SWITCHES_ON = frozenset("enable unmute resume reenable reactivate activate einschalten anschalten anstellen "
                          "aktivieren reaktivieren anmachen".split())
-_SWITCHES_OFF = frozenset("off stop mute disable pause silence unsubscribe deactivate aus stopp ausschalten abschalten "
+SWITCHES_OFF = frozenset("off stop mute disable pause silence unsubscribe deactivate aus stopp ausschalten abschalten "
                           "deaktivieren stummschalten stumm abbestellen abstellen abmelden pausieren ausmachen "
                           "ausstellen".split())
 _BARE_ON = frozenset(("on", "an"))
@@ -565,13 +566,13 @@ def _switched_on_last(tokens: list[str], matches: list[dict[str, float]]) -> int
     switches them off or says none come; else None."""
     last_on = None
     for i in range(len(tokens) - 1, -1, -1):
-        words = {w for w, sim in matches[i].items() if sim >= 0.85}
+        words = {w for w, sim in matches[i].items() if sim >= CLOSE}
         if last_on is None:
-            if words & _SWITCHES_OFF:
+            if words & SWITCHES_OFF:
                 return None
-            if words & _SWITCHES_ON or (tokens[i] in _BARE_ON and i == len(tokens) - 1):
+            if words & SWITCHES_ON or (tokens[i] in _BARE_ON and i == len(tokens) - 1):
                 last_on = i
-        elif words & _SWITCHES_OFF or tokens[i] in _OFF_STATE:
+        elif words & SWITCHES_OFF or tokens[i] in _OFF_STATE:
             return last_on
     return None
 
@@ -609,7 +610,7 @@ def _level_of(token: str) -> Level | None:
     level = LEVELS.get(token)
     if level or len(token) < 5 or len(token) > MAX_FUZZY_LENGTH:
         return level
-    near = {LEVELS[w] for w, sim in _LEXICON.lookup(token).items() if w in LEVELS and sim >= 0.85}
+    near = {LEVELS[w] for w, sim in _LEXICON.lookup(token).items() if w in LEVELS and sim >= CLOSE}
     return near.pop() if len(near) == 1 and token not in _LEXICON.words else None
 
 

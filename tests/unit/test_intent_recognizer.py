@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dialogs.confirmation import CONFIRM_BELOW
 from dialogs.interruptible_dialog import INTERRUPTING_SCORE
-from dialogs.recognizer import INTENTS, RIVAL_SCORE, THRESHOLD, Recognition, decide, recognize, rules
+from dialogs.recognizer import CONCEPTS, INTENTS, RIVAL_SCORE, SWITCHES_OFF, SWITCHES_ON, THRESHOLD, Recognition, decide, recognize, rules
 from tools.split_utterances import families
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "utterances.tsv"
@@ -299,6 +299,14 @@ def test_a_typo_of_an_opt_out_is_no_opt_in() -> None:
         analysis = rules(text, locale)
         assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
         assert "RESUME" not in analysis.concepts and "ON" not in analysis.concepts, text
+
+
+def test_the_switch_words_are_words_of_the_alert_concepts() -> None:
+    # a token matches only vocabulary words: a switch word missing from the concepts would never be seen
+    def words(*concepts: str) -> set[str]:
+        return {w for c in concepts for text in CONCEPTS[c] for w in text.split() if "_" not in w}
+    assert SWITCHES_ON - words("ON", "RESUME", "OPTIN") == set()
+    assert SWITCHES_OFF - words("OFF", "AUS", "OPTOUT") == set()
 
 
 def test_asking_where_to_start_is_help() -> None:
