@@ -2,6 +2,8 @@
 
 One hidden layer of HIDDEN rectified units, softmax over the intents, trained by mini-batch Adam
 with dropout on the hidden layer; the input weights of a feature move only in the batches that use it.
+A feature seen in fewer than MIN_COUNT training messages gets no weights: it cannot tell a new message
+anything, and leaving it out keeps the shipped file a third smaller.
 Deterministic for a seed on one machine. Used by tools/build_intent_model.py, never at run time: the
 bot reads the weights this writes with the standard library alone.
 """
@@ -25,17 +27,22 @@ DROPOUT = 0.5
 RATE = 0.002  # Adam's step
 BATCH = 64
 SEED = 11
+# 5-fold cross-validation, seeds 11 / 12: all features 0.9375 / 0.9381, those of two messages or more
+# 0.9390 / 0.9374 (36 % fewer features), of three or more 0.9362 (seed 11).
+MIN_COUNT = 2
 
 
 def train(examples: Iterable[tuple[list[str], list[str], str]], seed: int = SEED) -> IntentModel:
     """A model trained on (tokens, what the rules saw, intent) rows."""
+    featured = [(features(tokens, evidence), intent) for tokens, evidence, intent in examples]
+    seen = Counter(f for found, _ in featured for f in set(found))
     index: dict[str, int] = {}
     rows = []
     labels = []
-    for tokens, evidence, intent in examples:
-        found = features(tokens, evidence)
+    for found, intent in featured:
+        # the model divides by the count of all the message's features, known or not, so training does too
         value = 1.0 / math.sqrt(len(found)) if found else 0.0
-        counted = Counter(found)
+        counted = Counter(f for f in found if seen[f] >= MIN_COUNT)
         rows.append((np.array([index.setdefault(f, len(index)) for f in counted], dtype=np.int64),
                      np.array([n * value for n in counted.values()])))
         labels.append(intent)
