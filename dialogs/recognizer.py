@@ -130,21 +130,25 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "benachrichtigungen benachrichtigung warnungen warnung alerts hinweise meldungen nachrichten "
                "erinnerungen mitteilungen"),
     "OFF": ("off mute disable stop pause silence unsubscribe no no_more quiet anymore dont enough "
-            "leave_me_alone spam fewer less reduce never_again deactivate turn_off switch_off pause paused quit_sending stop_sending kill",
+            "leave_me_alone spam fewer less reduce never_again deactivate turn_off switch_off pause paused quit_sending stop_sending kill "
+            "block deregister deregistered spare_me no_need_to_keep",
             "aus ausschalten abschalten deaktivieren stummschalten stumm abbestellen abstellen "
-            "stopp keine kein keinerlei nicht_mehr nie_wieder niemals_wieder weniger reduzieren verzichte_auf hoer_auf hoert_auf hoeren_sie_auf hoer_bitte_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren"),
+            "stopp keine kein keinerlei nicht_mehr nie_wieder niemals_wieder weniger reduzieren verzichte_auf hoer_auf hoert_auf hoeren_sie_auf hoer_bitte_auf aufhoeren ausmachen ruhe genug nerven nervt deaktiviere ausstellen pausieren "
+            "auf_eis verschont verschonen absehen"),
     "AUS": ("", "aus"),
     "OPTOUT": ("unsubscribe opt_out optout mute", "abbestellen abmelden austragen stummschalten stumm_schalten"),
-    "OPTIN": ("unmute opt_in subscribe sign_me_up", "abonnieren anmelden"),
+    "OPTIN": ("unmute opt_in subscribe sign_me_up undo_my_opt_out cancel_my_opt_out", "abonnieren anmelden "
+              "opt_out_zuruecknehmen"),
     "ON": ("on enable unmute resume subscribe start again back activate reactivate receive",
            "an einschalten anschalten anstellen aktivieren reaktivieren wieder anmachen erhalten"),
     "RESUME": ("resume resumed unmute unpause reenable re_enable reactivate turn_back_on switch_back_on "
                "no_longer_mute no_longer_muted stop_muting lift_the_mute restart unsnooze un_pause un_mute continue "
                "keep_sending keep_receiving keep_getting dont_stop dont_turn_off dont_switch_off dont_mute "
-               "no_more_muting undo_that",
+               "no_more_muting undo_that unblock unblocked include_me add_me",
                "nicht_mehr_stumm nicht_mehr_stummschalten stummschaltung_aufheben stumm_aufheben mute_aufheben "
                "aufheben reaktivieren wieder_einschalten wieder_aktivieren wieder_anschalten entstummen "
-               "fortsetzen weiterhin weiter_schicken weiter_senden schick_mir_weiter rueckgaengig"),
+               "fortsetzen weiterhin weiter_schicken weiter_senden schick_mir_weiter rueckgaengig entsperren entsperre "
+               "freischalten"),
     "NOTIFY": ("notify_me let_me_know letting_me_know telling_me informing_me tell_me_when tell_me_if warn_me alert_me inform_me keep_me_posted "
                "keep_me_informed keep_me_updated ping_me message_me send_me_a_message notifying in_the_loop "
                "heads_up notified informed",
@@ -164,7 +168,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "basics intro introduction documentation docs readme read_me faq faqs how_to howto show_me_around "
              "quickstart quick_start onboarding orientation walkthrough cant_figure confusing help_page "
              "need_a_hand give_me_a_hand about_yourself hlp halp walk_me_through dont_know_what_to_do command_list "
-             "user_guide confused",
+             "user_guide confused quick_tour give_me_a_tour get_going kick_things_off who_am_i_talking_to",
              "hilfe was_geht_hier meine_moeglichkeiten hilfemenue anleitung handbuch wer_bist_du was_bist_du womit_faengt wie_fange_ich_an "
              "was_weisst_du was_moeglich_ist was_bietest_du verstehst_du was_kann_man was_mache_ich_hier "
              "wie_geht_das anfangen beginnen verstehe_das_nicht und_jetzt bedienung benutzung rede_ich_mit_dir tipp "
@@ -177,7 +181,8 @@ CONCEPTS: dict[str, tuple[str, str]] = {
              "wie_gehts_weiter wie_gehts_jetzt_weiter wie_geht_es_weiter wie_geht_es_jetzt_weiter "
              "was_muss_ich_schreiben was_soll_ich_schreiben was_soll_ich_ihnen_schreiben verwirrt blicke_nicht_durch "
              "blick_nicht_durch check_das_nicht checke_das_nicht komm_damit_nicht_klar komme_damit_nicht_klar "
-             "aufgaben_uebernehmen haenge_fest haeng_fest stecke_fest steck_fest komme_nicht_weiter"),
+             "aufgaben_uebernehmen haenge_fest haeng_fest stecke_fest steck_fest komme_nicht_weiter lege_ich_los "
+             "bin_verloren voellig_verloren beispielgespraech"),
     "ASK": ("ask need", "fragen brauche"),
     "YOU": ("you your yourself bot", "du dich dir dein deine bot"),
     "ABOUT_BOT": ("can do does work works function use type start understand", "kann kannst machst tust "
@@ -186,13 +191,15 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "doesnt_matter forget_that scratch_that ignore_that no_need get_me_out thats_all thats_it im_done "
                "rather_not please_dont not_now maybe_later end_this leave_it nah give_up exit_this leave_this "
                "dont_continue not_interested ill_pass not_needed let_me_out drop_this disregard ignore_my_last_message "
-               "some_other_time didnt_mean_that i_found_it",
+               "some_other_time didnt_mean_that i_found_it bail_out call_it_off discontinue erase_my_last "
+               "leave_it_unfinished",
                "abbrechen abbruch stopp beenden vergiss lass_gut_sein lass_es egal schluss ueberspringen "
                "aufhoeren doch_nicht lass_mal passt_schon zurueck ende halt schon_gut nicht_noetig ignorieren "
                "lassen_wir_das brich_ab vergessen beende das_wars fertig bitte_nicht lieber_nicht nicht_jetzt "
                "vielleicht_spaeter nee gebe_auf aufgeben raus_hier raus dialog_verlassen nicht_weitermachen "
                "kein_interesse verzichte brauch_ich_nicht lass_mich_raus genug_davon dann_eben_nicht falsch_geklickt "
-               "belassen_wir_es_dabei brich_das_ab das_reicht_fuers_erste mir_reichts reicht_mir streichen"),
+               "belassen_wir_es_dabei brich_das_ab das_reicht_fuers_erste mir_reichts reicht_mir streichen "
+               "aussteigen steig_aus abblasen"),
     "DIALOG": ("dialog conversation step continue thing whole everything", "dialog unterhaltung gespraech schritt "
                "weitermachen sache ganze alles"),
     "NO": ("no nope not dont never changed_my_mind", "nein nicht nie niemals anders_ueberlegt"),
@@ -229,10 +236,13 @@ CONCEPTS: dict[str, tuple[str, str]] = {
     "BREAKDOWN": ("breakdown calculated makes_up made_up", "berechnet zusammen setzen"),
     "GREET": ("hello hi hey hiya howdy good_morning good_afternoon good_evening thanks thank_you thx ty "
               "cheers great awesome bye goodbye appreciate appreciate_it cya see_ya see_you catch_you_later gm "
-              "wonderful have_a_good_weekend have_a_nice_evening",
+              "wonderful have_a_good_weekend have_a_nice_evening good_night goodnight happy_new_year merry_christmas "
+              "happy_holidays greetings ta ciao adios have_a_nice_day enjoy_your_day enjoy_the_rest_of_your_day",
               "hallo moin servus gruezi guten_morgen guten_tag guten_abend danke dankeschoen vielen_dank "
               "tschuess super prima gruess gruess_dich gruss gruess_gott griass_di gude hoi hoi_zaeme moinsen "
-              "klasse schoenen_abend schoenes_wochenende vielen_lieben_dank bis_spaeter bis_dann"),
+              "klasse schoenen_abend schoenes_wochenende vielen_lieben_dank bis_spaeter bis_dann gute_nacht "
+              "frohes_neues_jahr guten_rutsch frohe_weihnachten frohe_ostern mahlzeit adieu ciao tschau pfiat_di "
+              "merci schoenen_tag_noch schoenen_wochenstart"),
     "POLITE": ("again there very much lot a_lot many perfect that_helps helps helped everyone all how_are_you "
                "nice_day have_a so_much good_day good fine",
                "zusammen herzlichen perfekt das_hilft hilft dir euch allen wie_gehts wie_geht_es schoen "

@@ -301,6 +301,27 @@ def test_a_typo_of_an_opt_out_is_no_opt_in() -> None:
         assert "RESUME" not in analysis.concepts and "ON" not in analysis.concepts, text
 
 
+def test_blocking_the_alerts_switches_them_off_and_unblocking_or_undoing_an_opt_out_on() -> None:
+    # words the sixth round of training families used and the rules lacked
+    for text, locale in (("block your alerts", "en-US"), ("Alerts auf Eis legen", "de-DE"),
+                         ("Ich möchte von den Alerts verschont bleiben", "de-DE"),
+                         ("I'd like to be deregistered from the renewal alerts", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
+    for text, locale in (("unblock the alerts", "en-US"), ("Alerts entsperren", "de-DE"),
+                         ("cancel my opt-out", "en-US"), ("Opt-out zurücknehmen", "de-DE"),
+                         ("include me in the renewal warnings", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_on", text
+
+
+def test_season_greetings_and_goodbyes_are_greetings() -> None:
+    for text, locale in (("Frohes neues Jahr!", "de-DE"), ("Guten Rutsch", "de-DE"), ("Mahlzeit!", "de-DE"),
+                         ("good night", "en-US"), ("happy new year!", "en-US"), ("merry Christmas", "en-US")):
+        analysis = rules(text, locale)
+        assert not isinstance(analysis, Recognition) and analysis.intent == "greeting", text
+
+
 def test_the_switch_words_are_words_of_the_alert_concepts() -> None:
     # a token matches only vocabulary words: a switch word missing from the concepts would never be seen
     def words(*concepts: str) -> set[str]:
