@@ -5,9 +5,9 @@ intent. It is trained by ``tools/build_intent_model.py`` (with numpy, ``make mod
 ``dialogs/data/intent-examples.tsv`` (the training families and the first labelled set; never a held-out
 family) and shipped as ``dialogs/data/intent-model.tsv.gz``: the input weights of each feature are kept
 as one scale and 4 bits a weight (8 bits did no better in cross-validation, 0.9327 against 0.9332), so
-the file stays small (1.5 MB, features of a single training message left out; under the 2 MiB a tracked file may have), loading takes a fraction of a
-second, a feature's weights become numbers only when a message uses it, and no training happens at run
-time.
+the file stays small (1.5 MB, features of a single training message left out; under the 2 MiB a
+tracked file may have), loading takes a fraction of a second, a feature's weights become numbers only
+when a message uses it, and no training happens at run time.
 ``dialogs.recognizer`` combines it with the rules by confidence (``MIN_MARGIN``, ``OVERRULE_BELOW``,
 ``OVERRULE_MARGIN``): the thresholds were chosen by cross-validation over whole training families (the
 tool prints the figures).

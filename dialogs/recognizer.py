@@ -145,7 +145,7 @@ CONCEPTS: dict[str, tuple[str, str]] = {
                "no_longer_mute no_longer_muted stop_muting lift_the_mute restart unsnooze un_pause un_mute continue "
                "keep_sending keep_receiving keep_getting dont_stop dont_turn_off dont_switch_off dont_mute "
                "no_more_muting undo_that unblock unblocked include_me add_me",
-               "nicht_mehr_stumm nicht_mehr_stummschalten stummschaltung_aufheben stumm_aufheben mute_aufheben "
+               "nicht_mehr_stumm nicht_mehr_stummschalten nicht_mehr_auf_eis stummschaltung_aufheben stumm_aufheben mute_aufheben "
                "aufheben reaktivieren wieder_einschalten wieder_aktivieren wieder_anschalten entstummen "
                "fortsetzen weiterhin weiter_schicken weiter_senden schick_mir_weiter rueckgaengig entsperren entsperre "
                "freischalten"),

@@ -311,7 +311,8 @@ def test_blocking_the_alerts_switches_them_off_and_unblocking_or_undoing_an_opt_
         assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_off", text
     for text, locale in (("unblock the alerts", "en-US"), ("Alerts entsperren", "de-DE"),
                          ("cancel my opt-out", "en-US"), ("Opt-out zurücknehmen", "de-DE"),
-                         ("include me in the renewal warnings", "en-US")):
+                         ("include me in the renewal warnings", "en-US"),
+                         ("Alerts nicht mehr auf Eis", "de-DE")):  # no longer on ice: on, as "nicht mehr stumm"
         analysis = rules(text, locale)
         assert not isinstance(analysis, Recognition) and analysis.intent == "alerts_on", text
 
